@@ -1,0 +1,221 @@
+"""The `wegwijzer` command: query and check the referral map, route a situation."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from referral_map import db, report
+from referral_map.directory import DirectoryError, load_directory
+from referral_map.geography import UnknownPlaceError, gazetteer
+from referral_map.hours import BRUSSELS
+from referral_map.routing import Situation, route
+from referral_map.taxonomy import Concern, Language, Role, Urgency, parse_choice
+from referral_map.validate import validate
+from referral_map.yaml_source import Severity
+
+
+class UsageError(Exception):
+    """A bad argument: printed as one line, exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        result: int = args.run(args)
+        return result
+    except UsageError as error:
+        print(f"wegwijzer: {error}", file=sys.stderr)
+        return 2
+    except DirectoryError as error:
+        print(f"wegwijzer: the referral map data has errors:\n{error}", file=sys.stderr)
+        return 1
+    except (SQLAlchemyError, ArgumentError) as error:
+        first_line = str(error).splitlines()[0]
+        print(f"wegwijzer: database error: {first_line}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wegwijzer", description=__doc__)
+    commands = parser.add_subparsers(title="commands")
+
+    map_parser = commands.add_parser("map", help="check, load and query the referral map")
+    map_commands = map_parser.add_subparsers(title="map commands")
+    _command(map_commands, "validate", "check the data: schema, links, phones, places, freshness", _validate)
+    load = _command(map_commands, "load", "load the map into the database (idempotent)", _load)
+    load.add_argument(
+        "--db", help=f"SQLAlchemy URL (default: $WEGWIJZER_DATABASE_URL or {db.DEFAULT_DB_URL})"
+    )
+    _command(map_commands, "list", "list the services", _list)
+    show = _command(map_commands, "show", "show one service", _show)
+    show.add_argument("id")
+    where = _command(map_commands, "where", "find a municipality by postcode, NIS code or name", _where)
+    where.add_argument("query", nargs="+")
+    _command(map_commands, "coverage", "which community, role and concern has no fitting service", _coverage)
+
+    route_parser = _command(commands, "route", "rank the services for a situation", _route)
+    route_parser.add_argument("--role", default="unknown", help=f"one of: {_values(Role)}")
+    route_parser.add_argument("--concern", required=True, help=f"one of: {_values(Concern)}")
+    route_parser.add_argument("--urgency", default="routine", help=f"one of: {_values(Urgency)}")
+    route_parser.add_argument("--municipality", help="postcode, NIS code or name; leave out if unknown")
+    route_parser.add_argument("--lang", default="nl", help=f"one of: {_values(Language)}")
+    route_parser.add_argument("--at", help="ISO date-time (default: now), e.g. 2026-07-11T10:00+02:00")
+    return parser
+
+
+def _command(
+    commands: Any, name: str, help_text: str, run: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=help_text, description=help_text)
+    parser.add_argument("--json", action="store_true", help="print JSON for machines")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _values(kind: type[Role] | type[Concern] | type[Urgency] | type[Language]) -> str:
+    return ", ".join(member.value for member in kind)
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problems = validate()
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if args.json:
+        _print_json({"ok": not errors, "problems": [p.as_dict() for p in problems]})
+    else:
+        for problem in problems:
+            print(problem)
+        warnings = len(problems) - len(errors)
+        print(f"{len(errors)} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    directory = load_directory()
+    url = args.db or db.database_url()
+    result = db.load(directory, db.make_engine(url))
+    if args.json:
+        _print_json({"database": url, **result.__dict__})
+    else:
+        state = "loaded" if result.changed else "already up to date"
+        print(
+            f"{state}: {result.services} services, {result.locations} locations, "
+            f"{result.municipalities} municipalities, {result.postcodes} postcodes into {url}"
+        )
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    rows = report.service_rows(load_directory())
+    if args.json:
+        _print_json({"services": rows})
+    else:
+        print(report.table(rows, ["id", "name", "phone", "communities", "last_verified"]))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    directory = load_directory()
+    if args.id not in directory.services:
+        raise UsageError(f"no service {args.id!r}; see `wegwijzer map list`")
+    service = directory.get(args.id)
+    if args.json:
+        _print_json(service.model_dump(mode="json"))
+    else:
+        print(report.describe(service))
+    return 0
+
+
+def _where(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+    try:
+        resolution = gazetteer().resolve(query)
+    except UnknownPlaceError as error:
+        if args.json:
+            _print_json(
+                {"matches": [], "error": str(error), "suggestions": [m.as_dict() for m in error.suggestions]}
+            )
+        else:
+            print(error)
+        return 1
+    if args.json:
+        _print_json({"matches": [m.as_dict() for m in resolution.matches], "how": resolution.how})
+    else:
+        for match in resolution.matches:
+            names = " / ".join(dict.fromkeys(match.names.values()))
+            postcodes = ", ".join(match.postcodes)
+            print(f"{match.nis}  {names}  ({match.community.value}; postcodes {postcodes})")
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    gaps = report.coverage_gaps(load_directory())
+    if args.json:
+        _print_json({"gaps": gaps})
+    else:
+        print(report.table(gaps, ["community", "language", "role", "concern", "top"]) if gaps else "no gaps")
+    return 0
+
+
+def _route(args: argparse.Namespace) -> int:
+    try:
+        role = parse_choice(Role, args.role, "role")
+        concern = parse_choice(Concern, args.concern, "concern")
+        urgency = parse_choice(Urgency, args.urgency, "urgency")
+        language = parse_choice(Language, args.lang, "language")
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    municipality = _municipality(args.municipality)
+    at = _moment(args.at)
+    situation = Situation(
+        role=role, concern=concern, urgency=urgency, municipality=municipality, language=language
+    )
+    result = route(situation, at=at)
+    if args.json:
+        _print_json(report.route_json(result))
+    else:
+        print(report.route_text(result))
+    return 0
+
+
+def _municipality(query: str | None) -> str | None:
+    if not query or query.strip().lower() == "unknown":
+        return None
+    try:
+        resolution = gazetteer().resolve(query)
+    except UnknownPlaceError as error:
+        raise UsageError(str(error)) from None
+    if resolution.ambiguous:
+        options = ", ".join(f"{m.local_name} ({m.nis})" for m in resolution.matches)
+        raise UsageError(f"{query!r} can mean {options}: give the NIS code")
+    return resolution.matches[0].nis
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--at {text!r} is not an ISO date-time such as 2026-07-11T10:00+02:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=BRUSSELS)
+    return moment
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

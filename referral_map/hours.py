@@ -1,0 +1,98 @@
+"""Whether a service is open at a given moment, with schedules read as Brussels wall-clock time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from referral_map.holidays import is_public_holiday
+from referral_map.schemas import Channel, Hours, Schedule, Weekday
+from referral_map.taxonomy import Community
+
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+LOOK_AHEAD = dt.timedelta(days=14)
+WEEKDAYS: tuple[Weekday, ...] = tuple(Weekday)
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass(frozen=True)
+class Openness:
+    status: Literal["open", "closed", "unknown"]
+    next_opening: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+
+
+def openness(
+    hours: Hours,
+    at: dt.datetime,
+    holiday_community: Community | None,
+    channel: Channel | None = None,
+) -> Openness:
+    """Open, closed or unknown at `at`.
+
+    With `channel`, only schedules for that channel or for any channel count; `Channel.ANY` or
+    `None` counts every schedule. A channel no schedule applies to has unknown hours.
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"openness needs a timezone-aware datetime, got naive {at.isoformat()}")
+    if hours.always_open:
+        return Openness("open")
+    schedules = _for_channel(hours.schedules, channel)
+    if not schedules:
+        return Openness("unknown")
+    now = at.astimezone(dt.UTC)
+    opening_times = _merged(_blocks(hours, schedules, now, holiday_community))
+    for opens, closes in opening_times:
+        if opens <= now < closes:
+            return Openness("open", closes_at=_local(closes))
+        if now < opens <= now + LOOK_AHEAD:
+            return Openness("closed", next_opening=_local(opens))
+    return Openness("closed")
+
+
+def _for_channel(schedules: list[Schedule], channel: Channel | None) -> list[Schedule]:
+    if channel is None or channel is Channel.ANY:
+        return schedules
+    return [schedule for schedule in schedules if schedule.channel in (channel, Channel.ANY)]
+
+
+def _blocks(
+    hours: Hours, schedules: list[Schedule], now: dt.datetime, community: Community | None
+) -> Iterator[Interval]:
+    """Opening blocks in UTC, from the day before `now` to the end of the look-ahead."""
+    today = now.astimezone(BRUSSELS).date()
+    for offset in range(-1, LOOK_AHEAD.days + 1):
+        day = today + dt.timedelta(days=offset)
+        if hours.closed_on_public_holidays and is_public_holiday(day, community):
+            continue
+        weekday = WEEKDAYS[day.weekday()]
+        for schedule in schedules:
+            if weekday in schedule.byday:
+                yield _wall_clock(day, schedule.opens_at), _wall_clock(day, schedule.closes_at)
+
+
+def _wall_clock(day: dt.date, time_of_day: str) -> dt.datetime:
+    """`day` at HH:MM Brussels time, in UTC; 24:00 is the midnight that ends the day."""
+    hour, minute = (int(part) for part in time_of_day.split(":"))
+    if hour == 24:
+        day, hour = day + dt.timedelta(days=1), 0
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=BRUSSELS).astimezone(dt.UTC)
+
+
+def _merged(blocks: Iterator[Interval]) -> list[Interval]:
+    """Sorted blocks, with overlapping or touching ones joined into one."""
+    merged: list[Interval] = []
+    for opens, closes in sorted(blocks):
+        if merged and opens <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], closes))
+        else:
+            merged.append((opens, closes))
+    return merged
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(BRUSSELS)

@@ -1,0 +1,259 @@
+"""route(): from a situation to ranked referrals, each with the reason it was chosen.
+
+What to recommend lives in `data/routing.yaml` (see the comments there); this
+module only applies those rules to the service records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from referral_map.directory import Directory, load_directory
+from referral_map.geography import Municipality, gazetteer
+from referral_map.holidays import holiday_community
+from referral_map.hours import Openness, openness
+from referral_map.schemas import Location, Scope, Service, ServiceArea, Status
+from referral_map.taxonomy import COMMUNITY_LANGUAGES, Community, Concern, Language, Role, Urgency
+
+OTHER_BRUSSELS_SIDE = {Community.FLEMISH: Community.FRENCH, Community.FRENCH: Community.FLEMISH}
+
+
+class Situation(BaseModel):
+    """Who is asking, what is going on, how urgent, where, in which language."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: Role = Role.UNKNOWN
+    concern: Concern
+    urgency: Urgency = Urgency.ROUTINE
+    municipality: str | None = None  # NIS code
+    language: Language
+
+
+@dataclass(frozen=True)
+class Referral:
+    service: Service
+    location: Location | None
+    reason: str
+    openness: Openness
+
+    @property
+    def open_now(self) -> bool | None:
+        return {"open": True, "closed": False}.get(self.openness.status)
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    situation: Situation
+    community: Community  # whose services apply (Dutch speakers in Brussels: flemish)
+    municipality: Municipality | None
+    referrals: tuple[Referral, ...]
+
+    @property
+    def in_brussels(self) -> bool:
+        return self.municipality is not None and self.municipality.community is Community.BRUSSELS
+
+
+@cache
+def default_directory() -> Directory:
+    return load_directory()
+
+
+def route(
+    situation: Situation, at: dt.datetime | None = None, directory: Directory | None = None
+) -> RouteResult:
+    """Ranked referrals for a situation at a moment (default: now). Never empty."""
+    moment = at or dt.datetime.now(dt.UTC)
+    data = directory or default_directory()
+    place = gazetteer().get(situation.municipality) if situation.municipality else None
+    community = service_community(situation.language, place, data)
+    ranking = _Ranking(situation, place, data)
+
+    chosen: dict[str, tuple[Location | None, str]] = {}
+
+    def add(service_id: str, reason: str) -> bool:
+        service = data.services.get(service_id)
+        if service is None or service_id in chosen or not ranking.reaches(service):
+            return False
+        chosen[service_id] = (ranking.location_for(service), reason)
+        return True
+
+    for rule in data.rules.safety:
+        if rule.when.matches(
+            situation.role, situation.concern, situation.urgency, situation.language, community
+        ):
+            for service_id in rule.pick(situation.language, community):
+                add(service_id, rule.id)
+    safety_count = len(chosen)
+
+    candidates = ranking.candidates(community)
+    for service_id, reason in candidates:
+        if len(chosen) - safety_count >= data.rules.referrals:
+            break
+        add(service_id, reason)
+
+    if _in_brussels(place, situation, data) and community in OTHER_BRUSSELS_SIDE:
+        other_side = OTHER_BRUSSELS_SIDE[community]
+        added = 0
+        for service_id, _reason in ranking.candidates(other_side):
+            if added >= data.rules.brussels_alternatives:
+                break
+            added += add(service_id, "brussels_other_community")
+
+    fallback_id = data.rules.fallback.by_community[
+        community if community in COMMUNITY_FALLBACK else Community.FRENCH
+    ]
+    if len(chosen) == safety_count:
+        add(fallback_id, data.rules.fallback.id)
+
+    referrals = [
+        _referral(data.services[sid], location, reason, moment) for sid, (location, reason) in chosen.items()
+    ]
+    referrals += _open_alternative(
+        referrals[safety_count:], candidates, fallback_id, chosen, ranking, data, moment
+    )
+    return RouteResult(situation, community, place, tuple(referrals))
+
+
+COMMUNITY_FALLBACK = {Community.FLEMISH, Community.FRENCH, Community.GERMAN}
+
+
+def service_community(language: Language, place: Municipality | None, data: Directory) -> Community:
+    """The community whose services apply; in Brussels the user's language decides."""
+    if place is not None and place.community is not Community.BRUSSELS:
+        return place.community
+    by_language = {
+        Language.NL: Community.FLEMISH,
+        Language.FR: Community.FRENCH,
+        Language.DE: Community.GERMAN,
+    }
+    if place is None:
+        if language in by_language:
+            return by_language[language]
+        assumed = data.rules.english_community_when_unknown
+        return Community.FRENCH if assumed is Community.BRUSSELS else assumed
+    return Community.FLEMISH if language is Language.NL else Community.FRENCH
+
+
+def _in_brussels(place: Municipality | None, situation: Situation, data: Directory) -> bool:
+    if place is not None:
+        return place.community is Community.BRUSSELS
+    return (
+        situation.language is Language.EN and data.rules.english_community_when_unknown is Community.BRUSSELS
+    )
+
+
+class _Ranking:
+    """Which services reach this place, and in which order they fit the situation."""
+
+    def __init__(self, situation: Situation, place: Municipality | None, data: Directory) -> None:
+        self.situation = situation
+        self.place = place
+        self.data = data
+        self.community = service_community(situation.language, place, data)
+
+    def covers(self, area: ServiceArea, community: Community | None = None) -> bool:
+        """Whether an area covers the place; with no place, the community's own services do."""
+        if area.scope is Scope.NATIONAL:
+            return True
+        place = self.place
+        if place is None:
+            return area.scope is Scope.COMMUNITY and (community or self.community) in area.communities
+        if area.scope is Scope.COMMUNITY:
+            return place.community in area.communities
+        if area.scope is Scope.PROVINCE:
+            return place.province in area.provinces
+        return place.nis in area.municipalities
+
+    def reaches(self, service: Service, community: Community | None = None) -> bool:
+        """Active, and the service or one of its local offices covers the place."""
+        if service.status is not Status.ACTIVE:
+            return False
+        side = community or self.community
+        areas = [service.service_area, *(location.service_area for location in service.locations)]
+        return any(self.covers(area, side) for area in areas)
+
+    def location_for(self, service: Service) -> Location | None:
+        if self.place is None:
+            return None
+        order = self.data.rules.scope_order
+        local = [loc for loc in service.locations if self.covers(loc.service_area)]
+        return min(local, key=lambda loc: order.index(loc.service_area.scope), default=None)
+
+    def scope_rank(self, service: Service) -> int:
+        location = self.location_for(service)
+        area = location.service_area if location else service.service_area
+        return self.data.rules.scope_order.index(area.scope)
+
+    def candidates(self, community: Community) -> list[tuple[str, str]]:
+        """(service id, reason) best first: the editor's choice, then other fitting services."""
+        situation = self.situation
+        ranked: list[tuple[str, str]] = []
+        for rule in self.data.rules.preferred:
+            if rule.when.matches(
+                situation.role, situation.concern, situation.urgency, situation.language, community
+            ):
+                ranked = [(sid, rule.id) for sid in rule.services if sid in self.data.services]
+                break
+        named = {sid for sid, _ in ranked}
+        fitting = [s for s in self.data if s.id not in named and self._fits(s, community)]
+        fitting.sort(key=lambda s: (self.scope_rank(s), situation.language not in s.languages, s.id))
+        scope_reason = {
+            Scope.MUNICIPALITY: "fits_local",
+            Scope.PROVINCE: "fits_local",
+            Scope.COMMUNITY: "fits_community",
+            Scope.NATIONAL: "fits_national",
+        }
+        ranked += [(s.id, scope_reason[self.data.rules.scope_order[self.scope_rank(s)]]) for s in fitting]
+        return [(sid, reason) for sid, reason in ranked if self.reaches(self.data.services[sid], community)]
+
+    def _fits(self, service: Service, community: Community) -> bool:
+        situation = self.situation
+        if set(service.urgencies) == {Urgency.EMERGENCY}:
+            return False  # emergency lines come through the safety rules only
+        if situation.concern not in service.concerns:
+            return False
+        audiences = service.audiences
+        if (
+            situation.role is not Role.UNKNOWN
+            and situation.role not in audiences
+            and Role.UNKNOWN not in audiences
+        ):
+            return False
+        accepted = {situation.language, *COMMUNITY_LANGUAGES[community]}
+        return bool(accepted & set(service.languages)) and self.reaches(service, community)
+
+
+def _referral(service: Service, location: Location | None, reason: str, moment: dt.datetime) -> Referral:
+    hours = location.hours if location and location.hours.known else service.hours
+    return Referral(
+        service, location, reason, openness(hours, moment, holiday_community(service.service_area))
+    )
+
+
+def _open_alternative(
+    referrals: list[Referral],
+    candidates: list[tuple[str, str]],
+    fallback_id: str,
+    chosen: dict[str, tuple[Location | None, str]],
+    ranking: _Ranking,
+    data: Directory,
+    moment: dt.datetime,
+) -> list[Referral]:
+    """When the best service is closed, the first open service that fits, or the listening line."""
+    if not referrals or referrals[0].openness.status != "closed":
+        return []
+    if any(referral.openness.status == "open" for referral in referrals):
+        return []
+    for service_id in [sid for sid, _ in candidates] + [fallback_id]:
+        service = data.services.get(service_id)
+        if service is None or service_id in chosen or not ranking.reaches(service):
+            continue
+        alternative = _referral(service, ranking.location_for(service), "open_now_alternative", moment)
+        if alternative.openness.status == "open":
+            return [alternative]
+    return []

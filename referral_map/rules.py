@@ -1,0 +1,109 @@
+"""The routing rules of `data/routing.yaml`: which services an editor recommends for which situation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import Field, model_validator
+
+from referral_map.schemas import SERVICE_ID, Record, Scope
+from referral_map.taxonomy import Community, Concern, Language, Role, Urgency
+
+
+class Condition(Record):
+    """A situation matches when every listed key matches one of its values; absent keys match anything."""
+
+    role: list[Role] = Field(default_factory=list)
+    concern: list[Concern] = Field(default_factory=list)
+    urgency: list[Urgency] = Field(default_factory=list)
+    language: list[Language] = Field(default_factory=list)
+    community: list[Community] = Field(
+        default_factory=list,
+        description="the community whose services apply: Dutch speakers in Brussels count as flemish",
+    )
+
+    def matches(
+        self, role: Role, concern: Concern, urgency: Urgency, language: Language, community: Community
+    ) -> bool:
+        checks = (
+            (self.role, role),
+            (self.concern, concern),
+            (self.urgency, urgency),
+            (self.language, language),
+            (self.community, community),
+        )
+        return all(not allowed or value in allowed for allowed, value in checks)
+
+
+class SafetyRule(Record):
+    """Services that come first, always, when the condition holds."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    when: Condition
+    services: list[str] = Field(default_factory=list)
+    by_language: dict[Language, str] = Field(default_factory=dict)
+    by_community: dict[Community, str] = Field(
+        default_factory=dict, description="used when no by_language entry fits (English speakers)"
+    )
+
+    @model_validator(mode="after")
+    def _names_services(self) -> SafetyRule:
+        if not (self.services or self.by_language or self.by_community):
+            raise ValueError("a safety rule needs services, by_language or by_community")
+        return self
+
+    def pick(self, language: Language, community: Community) -> list[str]:
+        chosen = list(self.services)
+        extra = self.by_language.get(language) or self.by_community.get(community)
+        if extra and extra not in chosen:
+            chosen.append(extra)
+        return chosen
+
+
+class PreferenceRule(Record):
+    """Services an editor recommends, best first, for the situations the condition describes."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    when: Condition
+    services: list[str] = Field(min_length=1)
+
+
+class Fallback(Record):
+    """The general listening line per community, so that no answer is ever empty."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    by_community: dict[Community, str]
+
+    @model_validator(mode="after")
+    def _every_community(self) -> Fallback:
+        missing = {Community.FLEMISH, Community.FRENCH, Community.GERMAN} - set(self.by_community)
+        if missing:
+            raise ValueError(f"fallback needs a service for {sorted(m.value for m in missing)}")
+        return self
+
+
+class RoutingRules(Record):
+    safety: list[SafetyRule]
+    preferred: list[PreferenceRule]
+    fallback: Fallback
+    scope_order: list[Scope] = Field(
+        default=[Scope.MUNICIPALITY, Scope.PROVINCE, Scope.COMMUNITY, Scope.NATIONAL],
+        description="more local first",
+    )
+    referrals: int = Field(default=3, ge=1, le=6, description="how many services to show after safety lines")
+    brussels_alternatives: int = Field(default=1, ge=0, le=3)
+    english_community_when_unknown: Community = Community.BRUSSELS
+
+    def service_ids(self) -> Iterator[tuple[str, str]]:
+        """Every (rule id, service id) pair, to check that the services exist."""
+        for safety in self.safety:
+            for service_id in [*safety.services, *safety.by_language.values(), *safety.by_community.values()]:
+                yield safety.id, service_id
+        for preference in self.preferred:
+            for service_id in preference.services:
+                yield preference.id, service_id
+        for service_id in self.fallback.by_community.values():
+            yield self.fallback.id, service_id
+
+
+__all__ = ["SERVICE_ID", "Condition", "Fallback", "PreferenceRule", "RoutingRules", "SafetyRule"]
