@@ -75,9 +75,11 @@ def route(
 
     chosen: dict[str, tuple[Location | None, str]] = {}
 
-    def add(service_id: str, reason: str) -> bool:
+    def add(service_id: str, reason: str, side: Community | None = None, anywhere: bool = False) -> bool:
         service = data.services.get(service_id)
-        if service is None or service_id in chosen or not ranking.reaches(service):
+        if service is None or service_id in chosen:
+            return False
+        if not (anywhere or ranking.reaches(service, side)):
             return False
         chosen[service_id] = (ranking.location_for(service), reason)
         return True
@@ -87,7 +89,7 @@ def route(
             situation.role, situation.concern, situation.urgency, situation.language, community
         ):
             for service_id in rule.pick(situation.language, community):
-                add(service_id, rule.id)
+                add(service_id, rule.id, anywhere=True)  # a safety line in the user's language, wherever they are
     safety_count = len(chosen)
 
     candidates = ranking.candidates(community)
@@ -96,19 +98,17 @@ def route(
             break
         add(service_id, reason)
 
-    if _in_brussels(place, situation, data) and community in OTHER_BRUSSELS_SIDE:
-        other_side = OTHER_BRUSSELS_SIDE[community]
-        added = 0
-        for service_id, _reason in ranking.candidates(other_side):
-            if added >= data.rules.brussels_alternatives:
-                break
-            added += add(service_id, "brussels_other_community")
-
     fallback_id = data.rules.fallback.by_community[
         community if community in COMMUNITY_FALLBACK else Community.FRENCH
     ]
     if len(chosen) == safety_count:
         add(fallback_id, data.rules.fallback.id)
+
+    if _in_brussels(place, situation, data) and community in OTHER_BRUSSELS_SIDE:
+        other_side = OTHER_BRUSSELS_SIDE[community]
+        alternatives = [sid for sid, _ in ranking.candidates(other_side) if ranking.serves_side(sid, other_side)]
+        for service_id in alternatives[: data.rules.brussels_alternatives]:
+            add(service_id, "brussels_other_community", other_side)
 
     referrals = [
         _referral(data.services[sid], location, reason, moment) for sid, (location, reason) in chosen.items()
@@ -176,6 +176,13 @@ class _Ranking:
         side = community or self.community
         areas = [service.service_area, *(location.service_area for location in service.locations)]
         return any(self.covers(area, side) for area in areas)
+
+    def serves_side(self, service_id: str, community: Community) -> bool:
+        """Run by that language community (not a national service)."""
+        service = self.data.services[service_id]
+        return community in service.service_area.communities or any(
+            community in location.service_area.communities for location in service.locations
+        )
 
     def location_for(self, service: Service) -> Location | None:
         if self.place is None:

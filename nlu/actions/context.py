@@ -1,0 +1,76 @@
+"""Reading what the conversation knows: locale, role, concern, urgency and place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from referral_map.geography import UnknownPlaceError, gazetteer
+from referral_map.routing import RouteResult, Situation
+from referral_map.taxonomy import Concern, Language, Role, Urgency
+
+UNKNOWN = "unknown"
+
+
+def locale(tracker: Tracker) -> Language:
+    """The language to answer in: this message's metadata, else the slot, else English."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    for candidate in (metadata.get("locale"), tracker.get_slot("language")):
+        if isinstance(candidate, str) and candidate[:2].lower() in Language.__members__.values():
+            return Language(candidate[:2].lower())
+    return Language.EN
+
+
+def _choice(kind: type[Role] | type[Concern] | type[Urgency], value: Any) -> Any:
+    try:
+        return kind(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def situation(tracker: Tracker, concern: Concern | None = None, urgency: Urgency | None = None) -> Situation:
+    """The situation from the slots; arguments override what the slots say."""
+    municipality = tracker.get_slot("municipality")
+    return Situation(
+        role=_choice(Role, tracker.get_slot("role")) or Role.UNKNOWN,
+        concern=concern or _choice(Concern, tracker.get_slot("concern")) or Concern.PARENTING,
+        urgency=urgency or _choice(Urgency, tracker.get_slot("urgency")) or Urgency.ROUTINE,
+        municipality=municipality if municipality and municipality != UNKNOWN else None,
+        language=locale(tracker),
+    )
+
+
+def resolve_place(text: str) -> str | None:
+    """A NIS code for a single clear match, else None."""
+    try:
+        resolution = gazetteer().resolve(text)
+    except UnknownPlaceError:
+        return None
+    return None if resolution.ambiguous else resolution.matches[0].nis
+
+
+def referral_payload(result: RouteResult, template: str = "referral") -> dict[str, Any]:
+    """The custom payload of DESIGN section 4; the channel renders the details."""
+    situation = result.situation
+    return {
+        "template": template,
+        "args": {},
+        "referral": {
+            "situation": {
+                "role": situation.role.value,
+                "concern": situation.concern.value,
+                "urgency": situation.urgency.value,
+                "municipality": situation.municipality,
+                "language": situation.language.value,
+            },
+            "services": [
+                {
+                    "id": referral.service.id,
+                    "location_id": referral.location.id if referral.location else None,
+                    "reason": referral.reason,
+                }
+                for referral in result.referrals
+            ],
+        },
+    }

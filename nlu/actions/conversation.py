@@ -1,0 +1,78 @@
+"""Session start, language changes, starting over and the fallback's clarifying question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, ActiveLoop, AllSlotsReset, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from nlu.actions.context import UNKNOWN, locale, resolve_place
+from referral_map.taxonomy import Language, Role
+
+class ActionSessionStart(Action):
+    """Copy the locale and what the channel already knows (role, municipality) into slots."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        metadata: dict[str, Any] = tracker.get_slot("session_started_metadata") or {}
+        events: list[EventType] = [SessionStarted()]
+        locale_value = str(metadata.get("locale") or "")[:2].lower()
+        if locale_value in {language.value for language in Language}:
+            events.append(SlotSet("language", locale_value))
+        role = metadata.get("role")
+        if role in {r.value for r in Role}:
+            events.append(SlotSet("role", role))
+        place = metadata.get("municipality")
+        if isinstance(place, str) and place.strip():
+            nis = UNKNOWN if place.strip().lower() == UNKNOWN else resolve_place(place)
+            if nis:
+                events.append(SlotSet("municipality", nis))
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionChangeLanguage(Action):
+    """Switch the reply language; the channel renders every later message in it."""
+
+    def name(self) -> str:
+        return "action_change_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        wanted = next(tracker.get_latest_entity_values("language"), None)
+        if wanted not in {language.value for language in Language}:
+            dispatcher.utter_message(
+                json_message={
+                    "template": "ask_language",
+                    "asks": "language",
+                    "args": {},
+                    "buttons": [
+                        {"template": f"language_{code.value}", "payload": f'/change_language{{"language":"{code.value}"}}'}
+                        for code in Language
+                    ],
+                }
+            )
+            return []
+        dispatcher.utter_message(json_message={"template": "language_changed", "args": {"language": wanted}})
+        return [SlotSet("language", wanted)]
+
+
+class ActionStartOver(Action):
+    """Forget the situation (not the language) and start again."""
+
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(json_message={"template": "start_over", "asks": "concern", "args": {}})
+        return [AllSlotsReset(), ActiveLoop(None), SlotSet("language", locale(tracker).value)]

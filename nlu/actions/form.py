@@ -1,0 +1,74 @@
+"""Validation of the referral form: role, concern and municipality."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from nlu.actions.asks import UNKNOWN_PLACE_BUTTON
+from nlu.actions.context import UNKNOWN, locale
+from referral_map.geography import UnknownPlaceError, gazetteer
+from referral_map.taxonomy import Concern, Language, Role
+
+MAX_PLACE_BUTTONS = 5
+
+
+def place_button(nis: str, language: Language) -> dict[str, str]:
+    place = gazetteer().get(nis)
+    payload = "/inform_place" + json.dumps({"place": nis}, separators=(",", ":"))
+    return {"template": "place_option", "payload": payload, "args": {"name": place.name(language), "nis": nis}}  # type: ignore[dict-item]
+
+
+
+
+class ValidateReferralForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_referral_form"
+
+    def validate_role(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"role": value if value in {r.value for r in Role} else None}
+
+    def validate_concern(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        valid = {c.value for c in Concern} - {Concern.OUT_OF_SCOPE.value}
+        return {"concern": value if value in valid else None}
+
+    def validate_municipality(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if not text or text.lower() == UNKNOWN or tracker.latest_message.get("intent", {}).get("name") == "deny":
+            return {"municipality": UNKNOWN}
+        language = locale(tracker)
+        try:
+            resolution = gazetteer().resolve(text[:80])
+        except UnknownPlaceError as error:
+            buttons = [place_button(m.nis, language) for m in error.suggestions[:MAX_PLACE_BUTTONS]]
+            dispatcher.utter_message(
+                json_message={
+                    "template": "place_not_found",
+                    "asks": "municipality",
+                    "args": {"query": text[:80]},
+                    "buttons": [*buttons, UNKNOWN_PLACE_BUTTON],
+                }
+            )
+            return {"municipality": None, "place_hint_given": True}
+        if resolution.ambiguous:
+            buttons = [place_button(m.nis, language) for m in resolution.matches[:MAX_PLACE_BUTTONS]]
+            dispatcher.utter_message(
+                json_message={
+                    "template": "place_ambiguous",
+                    "asks": "municipality",
+                    "args": {"query": text[:80]},
+                    "buttons": [*buttons, UNKNOWN_PLACE_BUTTON],
+                }
+            )
+            return {"municipality": None, "place_hint_given": True}
+        return {"municipality": resolution.matches[0].nis}

@@ -1,0 +1,85 @@
+"""The actions that end in referrals: the form's result, emergencies, and 'talk to a person'."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from nlu.actions.context import referral_payload, situation
+from nlu.actions.map_source import directory, refer
+from referral_map.routing import service_community
+from referral_map.taxonomy import Concern, Urgency
+
+PRE_EMPTING_INTENTS = {
+    "emergency": (None, Urgency.EMERGENCY),
+    "describe_violence_threat": (Concern.VIOLENCE_THREAT, None),
+    "describe_self_harm": (Concern.SELF_HARM, None),
+}
+
+
+class ActionRefer(Action):
+    """The referral for the situation the form collected."""
+
+    def name(self) -> str:
+        return "action_refer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(json_message=referral_payload(refer(situation(tracker))))
+        return [SlotSet("clarified", False)]
+
+
+class ActionEmergencyReferral(Action):
+    """112 and 101 first (or the suicide line), at once, whatever the form still lacks."""
+
+    def name(self) -> str:
+        return "action_emergency_referral"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = tracker.latest_message.get("intent", {}).get("name", "emergency")
+        concern, urgency = PRE_EMPTING_INTENTS.get(intent, (None, Urgency.EMERGENCY))
+        if urgency is None and tracker.get_slot("urgency") == Urgency.EMERGENCY.value:
+            urgency = Urgency.EMERGENCY
+        known = situation(tracker, concern=concern or Concern.VIOLENCE_THREAT, urgency=urgency or Urgency.ROUTINE)
+        payload = referral_payload(refer(known), template="emergency_referral")
+        dispatcher.utter_message(json_message=payload)
+        events: list[EventType] = [
+            SlotSet("concern", known.concern.value),
+            SlotSet("urgency", known.urgency.value),
+        ]
+        if tracker.active_loop.get("name"):
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return events
+
+
+class ActionTalkToPerson(Action):
+    """The listening line that fits the user's language and community, with its hours."""
+
+    def name(self) -> str:
+        return "action_talk_to_person"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        known = situation(tracker)
+        result = refer(known)
+        data = directory()
+        community = service_community(known.language, result.municipality, data)
+        line = data.rules.fallback.by_community.get(community)
+        safety = {rule.id for rule in data.rules.safety}
+        ids = [line] if line else []
+        ids += [
+            r.service.id
+            for r in result.referrals
+            if r.service.channels.phones and r.reason not in safety and r.service.id not in ids
+        ][:1]
+        services = [{"id": service_id, "location_id": None, "reason": "talk_to_person"} for service_id in ids]
+        payload = referral_payload(result, template="talk_to_person")
+        payload["referral"]["services"] = services
+        dispatcher.utter_message(json_message=payload)
+        return [SlotSet("language", known.language.value)]
