@@ -3,20 +3,26 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RASA_VENV := .venv-rasa
+RASA := $(RASA_VENV)/bin/rasa
+# Rasa 3.6 needs Python 3.10: the first of these that really is 3.10.
+PYTHON310 ?= $(shell for c in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
+	"$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo "$$c"; break; }; done)
+export RASA_TELEMETRY_ENABLED := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit build app-env map bench clean
+.PHONY: run test build app-env rasa-env model map lint typecheck unit rasa-validate rasa-test-core nlu-eval dev-eval bench clean
 
-run: build
-	@$(BIN)/wegwijzer map load
+run: build map
 	@echo
-	@echo "The referral map is loaded into var/wegwijzer.sqlite3. Try:"
+	@echo "The referral map is loaded into var/wegwijzer.sqlite3 and the Rasa model is trained. Try:"
 	@echo "  $(BIN)/wegwijzer route --role teacher --concern polarisation --municipality Gand --lang fr"
 	@echo "  $(BIN)/wegwijzer map where 'sint jans molenbeek'"
-	@echo "  $(BIN)/wegwijzer map validate"
+	@echo "  $(BIN)/wegwijzer eval tests/eval/dev_nl.jsonl   # starts Rasa and the action server itself"
 
-test: build lint typecheck unit
+test: build lint typecheck rasa-validate unit rasa-test-core
 
-build: app-env
+build: app-env rasa-env model
 
 app-env: $(VENV)/.installed
 
@@ -28,18 +34,42 @@ $(VENV)/.installed: pyproject.toml requirements/app.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+rasa-env: $(RASA_VENV)/.installed
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed for Rasa 3.6 (set PYTHON310=...)"; exit 1; }
+	test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --quiet -r requirements/rasa.lock
+	touch $@
+
+model: app-env rasa-env
+	$(BIN)/python -m nlu.model
+
+map: app-env
+	$(BIN)/wegwijzer map load
+
 lint: app-env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: app-env
-	$(BIN)/mypy referral_map tests
+	$(BIN)/mypy referral_map bot nlu tests
 
-unit: app-env
+rasa-validate: rasa-env
+	cd nlu && ../$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
+
+unit: app-env model
 	$(BIN)/pytest
+
+rasa-test-core: model
+	cd nlu && ../$(RASA) test core --model "$$(../$(BIN)/python -m nlu.model)" --stories tests/stories \
+		--fail-on-prediction-errors --out results/core
+
+dev-eval: model
+	$(BIN)/wegwijzer eval tests/eval/dev_nl.jsonl tests/eval/dev_fr.jsonl tests/eval/dev_de.jsonl tests/eval/dev_en.jsonl
 
 bench: app-env
 	$(BIN)/python -m referral_map.bench
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) $(RASA_VENV) var build *.egg-info nlu/models nlu/results

@@ -25,8 +25,8 @@ class UsageError(Exception):
     """A bad argument: printed as one line, exit status 2."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    parser = parser or build_parser()[0]
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.print_help()
@@ -46,35 +46,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> tuple[argparse.ArgumentParser, Any]:
+    """The parser and its sub-command collection, so that other parts can add commands."""
     parser = argparse.ArgumentParser(prog="wegwijzer", description=__doc__)
     commands = parser.add_subparsers(title="commands")
 
     map_parser = commands.add_parser("map", help="check, load and query the referral map")
     map_commands = map_parser.add_subparsers(title="map commands")
-    _command(map_commands, "validate", "check the data: schema, links, phones, places, freshness", _validate)
-    load = _command(map_commands, "load", "load the map into the database (idempotent)", _load)
+    add_command(
+        map_commands, "validate", "check the data: schema, links, phones, places, freshness", _validate
+    )
+    load = add_command(map_commands, "load", "load the map into the database (idempotent)", _load)
     load.add_argument(
         "--db", help=f"SQLAlchemy URL (default: $WEGWIJZER_DATABASE_URL or {db.DEFAULT_DB_URL})"
     )
-    _command(map_commands, "list", "list the services", _list)
-    show = _command(map_commands, "show", "show one service", _show)
+    add_command(map_commands, "list", "list the services", _list)
+    show = add_command(map_commands, "show", "show one service", _show)
     show.add_argument("id")
-    where = _command(map_commands, "where", "find a municipality by postcode, NIS code or name", _where)
+    where = add_command(map_commands, "where", "find a municipality by postcode, NIS code or name", _where)
     where.add_argument("query", nargs="+")
-    _command(map_commands, "coverage", "which community, role and concern has no fitting service", _coverage)
+    add_command(
+        map_commands, "coverage", "which community, role and concern has no fitting service", _coverage
+    )
 
-    route_parser = _command(commands, "route", "rank the services for a situation", _route)
+    route_parser = add_command(commands, "route", "rank the services for a situation", _route)
     route_parser.add_argument("--role", default="unknown", help=f"one of: {_values(Role)}")
     route_parser.add_argument("--concern", required=True, help=f"one of: {_values(Concern)}")
     route_parser.add_argument("--urgency", default="routine", help=f"one of: {_values(Urgency)}")
     route_parser.add_argument("--municipality", help="postcode, NIS code or name; leave out if unknown")
     route_parser.add_argument("--lang", default="nl", help=f"one of: {_values(Language)}")
     route_parser.add_argument("--at", help="ISO date-time (default: now), e.g. 2026-07-11T10:00+02:00")
-    return parser
+    return parser, commands
 
 
-def _command(
+def add_command(
     commands: Any, name: str, help_text: str, run: Callable[[argparse.Namespace], int]
 ) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = commands.add_parser(name, help=help_text, description=help_text)

@@ -61,6 +61,7 @@ def load(directory: Directory, engine: Engine) -> LoadReport:
         changed = stored is None or stored.value.get("sha256") != digest
         if changed:
             _clear(session)
+            session.expunge_all()
             _write_geography(session)
             _write_services(session, directory)
             session.add(m.MapMeta(key="rules", value=directory.rules.model_dump(mode="json")))
@@ -98,12 +99,12 @@ def _write_geography(session: Session) -> None:
 
 
 def _write_services(session: Session, directory: Directory) -> None:
-    organizations: dict[str, m.Organization] = {}
+    organizations: dict[tuple[str, str | None], m.Organization] = {}
     for service in directory:
-        org = organizations.get(service.organization.name)
+        key = (service.organization.name, service.organization.website)
+        org = organizations.get(key)
         if org is None:
-            org = m.Organization(name=service.organization.name, website=service.organization.website)
-            organizations[org.name] = org
+            org = organizations[key] = m.Organization(name=key[0], website=key[1])
         row = m.Service(
             id=service.id,
             organization=org,

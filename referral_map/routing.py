@@ -89,7 +89,9 @@ def route(
             situation.role, situation.concern, situation.urgency, situation.language, community
         ):
             for service_id in rule.pick(situation.language, community):
-                add(service_id, rule.id, anywhere=True)  # a safety line in the user's language, wherever they are
+                add(
+                    service_id, rule.id, anywhere=True
+                )  # a safety line in the user's language, wherever they are
     safety_count = len(chosen)
 
     candidates = ranking.candidates(community)
@@ -106,7 +108,9 @@ def route(
 
     if _in_brussels(place, situation, data) and community in OTHER_BRUSSELS_SIDE:
         other_side = OTHER_BRUSSELS_SIDE[community]
-        alternatives = [sid for sid, _ in ranking.candidates(other_side) if ranking.serves_side(sid, other_side)]
+        alternatives = [
+            sid for sid, _ in ranking.candidates(other_side) if ranking.serves_side(sid, other_side)
+        ]
         for service_id in alternatives[: data.rules.brussels_alternatives]:
             add(service_id, "brussels_other_community", other_side)
 

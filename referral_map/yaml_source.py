@@ -53,16 +53,17 @@ class YamlDocument:
         self.data: Any = yaml.safe_load(text)
 
     def line_of(self, location: Sequence[str | int]) -> int | None:
-        """The 1-based line of the value at `location`, or of its nearest existing parent."""
+        """The 1-based line of the value at `location`; for a missing key, the line of its parent's key."""
         node = self.node
         if node is None:
             return None
+        line = node.start_mark.line
         for key in location:
-            child = _child(node, key)
-            if child is None:
+            found = _child(node, key)
+            if found is None:
                 break
-            node = child
-        return node.start_mark.line + 1
+            line, node = found
+        return line + 1
 
     def validate(self, model: type[M]) -> tuple[M | None, list[Problem]]:
         try:
@@ -76,13 +77,15 @@ class YamlDocument:
             return None, problems
 
 
-def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
+def _child(node: yaml.Node, key: str | int) -> tuple[int, yaml.Node] | None:
+    """The line of the key (or list item) and the node under it."""
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if key_node.value == key:
-                return value_node  # type: ignore[no-any-return]
+                return key_node.start_mark.line, value_node
     if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        return node.value[key]  # type: ignore[no-any-return]
+        item = node.value[key]
+        return item.start_mark.line, item
     return None
 
 

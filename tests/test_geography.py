@@ -19,7 +19,12 @@ def test_the_2025_set_has_565_municipalities_in_four_communities() -> None:
     places = list(gazetteer())
     assert len(places) == 565
     counts = {c: sum(p.community is c for p in places) for c in Community}
-    assert counts == {Community.FLEMISH: 285, Community.FRENCH: 252, Community.GERMAN: 9, Community.BRUSSELS: 19}
+    assert counts == {
+        Community.FLEMISH: 285,
+        Community.FRENCH: 252,
+        Community.GERMAN: 9,
+        Community.BRUSSELS: 19,
+    }
 
 
 def test_german_names_carry_no_disambiguation_suffix() -> None:

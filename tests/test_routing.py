@@ -28,7 +28,7 @@ SITUATIONS = list(itertools.product(PLACES, Role, [c for c in Concern if c is no
 
 
 def _route(nis: str | None, language: Language, role: Role, concern: Concern, **extra: object) -> RouteResult:
-    situation = Situation(role=role, concern=concern, municipality=nis, language=language, **extra)  # type: ignore[arg-type]
+    situation = Situation(role=role, concern=concern, municipality=nis, language=language, **extra)
     return route(situation, at=TUESDAY_MORNING)
 
 
@@ -37,7 +37,9 @@ def _ids(result: RouteResult) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("place", "role", "concern"), SITUATIONS, ids=lambda v: getattr(v, "value", v[0] if isinstance(v, tuple) else v)
+    ("place", "role", "concern"),
+    SITUATIONS,
+    ids=lambda v: getattr(v, "value", v[0] if isinstance(v, tuple) else v),
 )
 def test_every_situation_gets_fitting_services_in_a_safe_order(
     place: tuple[str, str, Language, Community], role: Role, concern: Concern
@@ -65,11 +67,11 @@ def test_every_situation_gets_fitting_services_in_a_safe_order(
         if referral.reason in {"violence_threat_first", "self_harm_line"}:
             continue
         area = referral.location.service_area if referral.location else service.service_area
-        place = gazetteer().get(nis)
+        municipality = gazetteer().get(nis)
         assert (
             area.scope.value == "national"
-            or place.community in area.communities
-            or place.province in area.provinces
+            or municipality.community in area.communities
+            or municipality.province in area.provinces
             or nis in area.municipalities
         )
     main = [r for r in non_safety if r.reason not in {"brussels_other_community", "open_now_alternative"}]
@@ -85,23 +87,47 @@ EXPECTED_FIRST = [
     ("flemish", Role.IMAM, Concern.YOUTH_SUPPORT, "jac", "youth_services_flanders"),
     ("flemish", Role.YOUTH_WORKER, Concern.TRAVEL_CONFLICT, "vvsg-radicalisering", "worker_worried_flanders"),
     ("flemish", Role.YOUNG_PERSON, Concern.RADICALISATION, "awel-102", "young_person_flanders"),
-    ("flemish", Role.UNKNOWN, Concern.RELIGIOUS_QUESTION, "netwerk-islamexperten", "religious_question_flanders"),
+    (
+        "flemish",
+        Role.UNKNOWN,
+        Concern.RELIGIOUS_QUESTION,
+        "netwerk-islamexperten",
+        "religious_question_flanders",
+    ),
     ("flemish", Role.PARENT, Concern.PARENTING, "opvoedingslijn", "parenting_flanders"),
     ("flemish", Role.PARENT, Concern.DETENTION, "justitiehuizen-vlaanderen", "detention_flanders"),
     ("flemish", Role.PARENT, Concern.VICTIM_SUPPORT, "caw", "victim_support_flanders"),
     ("flemish", Role.PARENT, Concern.VIOLENCE_THREAT, "hulplijn-1712", "violence_threat_flanders"),
-    ("flemish", Role.PROFESSIONAL, Concern.PROFESSIONAL_SUPPORT, "vvsg-radicalisering", "professional_support_flanders"),
+    (
+        "flemish",
+        Role.PROFESSIONAL,
+        Concern.PROFESSIONAL_SUPPORT,
+        "vvsg-radicalisering",
+        "professional_support_flanders",
+    ),
     ("french", Role.PARENT, Concern.RADICALISATION, "caprev", "worry_french"),
     ("french", Role.TEACHER, Concern.POLARISATION, "caprev", "teacher_worried_french"),
     ("french", Role.YOUNG_PERSON, Concern.ONLINE_EXTREMISM, "ecoute-enfants-103", "young_person_french"),
     ("french", Role.IMAM, Concern.YOUTH_SUPPORT, "amo", "youth_services_french"),
     ("french", Role.PARENT, Concern.PARENTING, "one", "parenting_french"),
     ("french", Role.FAMILY, Concern.DETENTION, "maisons-de-justice-fwb", "detention_french"),
-    ("french", Role.PARENT, Concern.VICTIM_SUPPORT, "slachtoffers-terrorisme-federaal", "victim_support_french"),
+    (
+        "french",
+        Role.PARENT,
+        Concern.VICTIM_SUPPORT,
+        "slachtoffers-terrorisme-federaal",
+        "victim_support_french",
+    ),
     ("german", Role.PARENT, Concern.RADICALISATION, "wegweiser-ostbelgien", "worry_german"),
     ("german", Role.TEACHER, Concern.POLARISATION, "wegweiser-ostbelgien", "worry_german"),
     ("german", Role.YOUTH_WORKER, Concern.YOUTH_SUPPORT, "kaleido-ostbelgien", "youth_services_german"),
-    ("german", Role.PARENT, Concern.VICTIM_SUPPORT, "slachtoffers-terrorisme-federaal", "victim_support_german"),
+    (
+        "german",
+        Role.PARENT,
+        Concern.VICTIM_SUPPORT,
+        "slachtoffers-terrorisme-federaal",
+        "victim_support_german",
+    ),
     ("brussels-nl", Role.PARENT, Concern.RADICALISATION, "opvoedingslijn", "family_worried_flanders"),
     ("brussels-nl", Role.TEACHER, Concern.POLARISATION, "clb-clbchat", "teacher_worried_flanders"),
     ("brussels-fr", Role.PARENT, Concern.RADICALISATION, "caprev", "worry_french"),
@@ -134,7 +160,9 @@ def test_brussels_shows_own_language_first_and_the_other_community_as_alternativ
 
 
 @pytest.mark.parametrize("concern", list(Concern))
-@pytest.mark.parametrize(("nis", "language"), [("44021", "nl"), ("62063", "fr"), ("63023", "de"), (None, "en")])
+@pytest.mark.parametrize(
+    ("nis", "language"), [("44021", "nl"), ("62063", "fr"), ("63023", "de"), (None, "en")]
+)
 def test_emergency_puts_112_and_101_first_always(concern: Concern, nis: str | None, language: str) -> None:
     result = _route(nis, Language(language), Role.UNKNOWN, concern, urgency=Urgency.EMERGENCY)
     assert _ids(result)[:2] == ["emergency-112", "police-101"]
@@ -154,7 +182,9 @@ def test_emergency_puts_112_and_101_first_always(concern: Concern, nis: str | No
         (Language.EN, "63023", "telefonhilfe-108"),
     ],
 )
-def test_self_harm_puts_the_suicide_line_of_the_users_language_first(language: Language, nis: str, line: str) -> None:
+def test_self_harm_puts_the_suicide_line_of_the_users_language_first(
+    language: Language, nis: str, line: str
+) -> None:
     result = _route(nis, language, Role.PARENT, Concern.SELF_HARM)
     assert _ids(result)[0] == line
 
@@ -175,7 +205,9 @@ def test_local_office_is_chosen_for_the_municipality() -> None:
 
 def test_closed_best_service_brings_the_next_open_one() -> None:
     sunday_night = dt.datetime(2026, 11, 22, 22, 0, tzinfo=dt.UTC)
-    situation = Situation(role=Role.PARENT, concern=Concern.RADICALISATION, municipality="62063", language=Language.FR)
+    situation = Situation(
+        role=Role.PARENT, concern=Concern.RADICALISATION, municipality="62063", language=Language.FR
+    )
     result = route(situation, at=sunday_night)
     first = result.referrals[0]
     assert first.service.id == "caprev"
@@ -187,5 +219,10 @@ def test_closed_best_service_brings_the_next_open_one() -> None:
 
 
 def test_never_an_empty_list_even_out_of_scope() -> None:
-    for nis, language in [("44021", Language.NL), ("62063", Language.FR), ("63023", Language.DE), (None, Language.EN)]:
+    for nis, language in [
+        ("44021", Language.NL),
+        ("62063", Language.FR),
+        ("63023", Language.DE),
+        (None, Language.EN),
+    ]:
         assert _route(nis, language, Role.UNKNOWN, Concern.OUT_OF_SCOPE).referrals

@@ -19,7 +19,9 @@ def payload(intent: str, **entities: str) -> str:
     return f"/{intent}" + (json.dumps(entities, separators=(",", ":")) if entities else "")
 
 
-def message(template: str, asks: str | None = None, buttons: list[dict[str, str]] | None = None) -> dict[str, Any]:
+def message(
+    template: str, asks: str | None = None, buttons: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"template": template, "args": {}}
     if asks:
         body["asks"] = asks
@@ -28,8 +30,12 @@ def message(template: str, asks: str | None = None, buttons: list[dict[str, str]
     return body
 
 
-ROLE_BUTTONS = [{"template": f"role_{r.value}", "payload": payload("inform_role", role=r.value)} for r in Role]
-CONCERN_BUTTONS = [{"template": f"concern_{c.value}", "payload": payload(f"describe_{c.value}")} for c in ASKABLE_CONCERNS]
+ROLE_BUTTONS = [
+    {"template": f"role_{r.value}", "payload": payload("inform_role", role=r.value)} for r in Role
+]
+CONCERN_BUTTONS = [
+    {"template": f"concern_{c.value}", "payload": payload(f"describe_{c.value}")} for c in ASKABLE_CONCERNS
+]
 UNKNOWN_PLACE_BUTTON = {"template": "place_unknown", "payload": payload("inform_place", place="unknown")}
 TALK_TO_PERSON_BUTTON = {"template": "button_talk_to_person", "payload": payload("ask_human")}
 
@@ -67,7 +73,9 @@ class ActionAskMunicipality(Action):
     ) -> list[EventType]:
         if tracker.get_slot("place_hint_given"):
             return [SlotSet("place_hint_given", False)]
-        dispatcher.utter_message(json_message=message("ask_municipality", "municipality", [UNKNOWN_PLACE_BUTTON]))
+        dispatcher.utter_message(
+            json_message=message("ask_municipality", "municipality", [UNKNOWN_PLACE_BUTTON])
+        )
         return []
 
 
@@ -90,7 +98,8 @@ class ActionClarify(Action):
         likely = [
             item["name"]
             for item in ranking
-            if str(item.get("name", "")).startswith(("describe_", "emergency", "ask_")) and item.get("confidence", 0) > 0.1
+            if str(item.get("name", "")).startswith(("describe_", "emergency", "ask_"))
+            and item.get("confidence", 0) > 0.1
         ][:3]
         buttons = [{"template": f"intent_{intent}", "payload": payload(intent)} for intent in likely]
         dispatcher.utter_message(

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from nlu.actions.context import UNKNOWN, locale, resolve_place
 from referral_map.taxonomy import Language, Role
 
+
 class ActionSessionStart(Action):
     """Copy the locale and what the channel already knows (role, municipality) into slots."""
 
@@ -55,7 +56,10 @@ class ActionChangeLanguage(Action):
                     "asks": "language",
                     "args": {},
                     "buttons": [
-                        {"template": f"language_{code.value}", "payload": f'/change_language{{"language":"{code.value}"}}'}
+                        {
+                            "template": f"language_{code.value}",
+                            "payload": f'/change_language{{"language":"{code.value}"}}',
+                        }
                         for code in Language
                     ],
                 }

@@ -17,12 +17,14 @@ from referral_map.taxonomy import Concern, Language, Role
 MAX_PLACE_BUTTONS = 5
 
 
-def place_button(nis: str, language: Language) -> dict[str, str]:
+def place_button(nis: str, language: Language) -> dict[str, Any]:
     place = gazetteer().get(nis)
     payload = "/inform_place" + json.dumps({"place": nis}, separators=(",", ":"))
-    return {"template": "place_option", "payload": payload, "args": {"name": place.name(language), "nis": nis}}  # type: ignore[dict-item]
-
-
+    return {
+        "template": "place_option",
+        "payload": payload,
+        "args": {"name": place.name(language), "nis": nis},
+    }
 
 
 class ValidateReferralForm(FormValidationAction):
@@ -44,7 +46,11 @@ class ValidateReferralForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(value or "").strip()
-        if not text or text.lower() == UNKNOWN or tracker.latest_message.get("intent", {}).get("name") == "deny":
+        if (
+            not text
+            or text.lower() == UNKNOWN
+            or tracker.latest_message.get("intent", {}).get("name") == "deny"
+        ):
             return {"municipality": UNKNOWN}
         language = locale(tracker)
         try:

@@ -20,7 +20,9 @@ def directory() -> Directory:
     try:
         return db.read(db.make_engine())
     except (LookupError, SQLAlchemyError) as error:
-        log.warning("referral map not in the database (%s); reading the YAML data", str(error).splitlines()[0])
+        log.warning(
+            "referral map not in the database (%s); reading the YAML data", str(error).splitlines()[0]
+        )
         return load_directory()
 
 

@@ -45,7 +45,9 @@ class ActionEmergencyReferral(Action):
         concern, urgency = PRE_EMPTING_INTENTS.get(intent, (None, Urgency.EMERGENCY))
         if urgency is None and tracker.get_slot("urgency") == Urgency.EMERGENCY.value:
             urgency = Urgency.EMERGENCY
-        known = situation(tracker, concern=concern or Concern.VIOLENCE_THREAT, urgency=urgency or Urgency.ROUTINE)
+        known = situation(
+            tracker, concern=concern or Concern.VIOLENCE_THREAT, urgency=urgency or Urgency.ROUTINE
+        )
         payload = referral_payload(refer(known), template="emergency_referral")
         dispatcher.utter_message(json_message=payload)
         events: list[EventType] = [

@@ -1,0 +1,1 @@
+"""Channels and the tools around them: evaluation and the process runner."""

@@ -1,0 +1,53 @@
+"""The `wegwijzer` command: the referral map's commands plus evaluation of the dialogue."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.evaluate import evaluate, read_cases, rest_client
+from bot.stack import Stack, answers
+from referral_map import cli as map_cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, commands = map_cli.build_parser()
+    evaluation = map_cli.add_command(commands, "eval", "play evaluation cases against the dialogue", _eval)
+    evaluation.add_argument("files", nargs="+", type=Path, help="JSON Lines files (DESIGN section 8)")
+    evaluation.add_argument(
+        "--rasa",
+        default="http://127.0.0.1:5005",
+        help="Rasa server to use; started here if it does not answer",
+    )
+    return map_cli.main(argv, parser)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _eval(args: argparse.Namespace) -> int:
+    try:
+        cases = read_cases(args.files)
+    except (OSError, ValueError) as error:
+        raise map_cli.UsageError(str(error)) from None
+    if answers(f"{args.rasa}/status"):
+        report = evaluate(cases, rest_client(args.rasa))
+    else:
+        from nlu.model import ensure_model
+
+        print(f"{args.rasa} does not answer: starting the action server and Rasa", file=sys.stderr)
+        with Stack(ensure_model(), rasa_port=free_port(), action_port=free_port()) as stack:
+            report = evaluate(cases, rest_client(stack.rasa_url))
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,184 @@
+"""`wegwijzer eval FILE`: play each case as a new conversation and score it (DESIGN section 8)."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+MAX_TURNS = 6
+TOP = 3
+
+# A client sends one user turn (text or button payload) and returns the bot's custom payloads.
+Send = Callable[[str, str, str], list[dict[str, Any]]]
+
+
+@dataclass
+class CaseResult:
+    id: str
+    lang: str
+    expect: dict[str, Any]
+    turns: int = 0
+    asked: list[str] = field(default_factory=list)
+    situation: dict[str, Any] | None = None
+    services: list[str] = field(default_factory=list)
+    degraded: bool = False
+    latency_ms: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "turns": self.turns,
+            "asked": self.asked,
+            "situation": self.situation,
+            "services": self.services,
+            "degraded": self.degraded,
+            "latency_ms": [round(value, 1) for value in self.latency_ms],
+            **({"error": self.error} if self.error else {}),
+        }
+
+
+def rest_client(rasa_url: str, timeout: float = 30.0) -> Send:
+    """Talk to Rasa's REST channel, with the locale in the message metadata."""
+    client = httpx.Client(base_url=rasa_url, timeout=timeout)
+
+    def send(session: str, message: str, locale: str) -> list[dict[str, Any]]:
+        response = client.post(
+            "/webhooks/rest/webhook",
+            json={"sender": session, "message": message, "metadata": {"locale": locale}},
+        )
+        response.raise_for_status()
+        return [item["custom"] for item in response.json() if isinstance(item.get("custom"), dict)]
+
+    return send
+
+
+def _answer(asks: str, answers: dict[str, Any], buttons: Sequence[dict[str, Any]]) -> str | None:
+    """The button payload that carries the answer, else the answer as text."""
+    value = answers.get(asks)
+    if value is None:
+        return None
+    pattern = re.compile(rf'(^/describe_{re.escape(str(value))}$)|("{re.escape(str(value))}")')
+    for button in buttons:
+        if pattern.search(str(button.get("payload", ""))):
+            return str(button["payload"])
+    return str(value)
+
+
+def play(case: dict[str, Any], send: Send) -> CaseResult:
+    result = CaseResult(id=str(case["id"]), lang=str(case["lang"]), expect=dict(case.get("expect", {})))
+    session = f"eval-{result.id}-{uuid.uuid4().hex[:8]}"
+    message: str | None = str(case["text"])
+    answers = dict(case.get("answers", {}))
+    while message is not None and result.turns < MAX_TURNS:
+        started = time.perf_counter()
+        try:
+            replies = send(session, message, result.lang)
+        except httpx.HTTPError as error:
+            result.error = f"{type(error).__name__}: {error}"
+            return result
+        result.latency_ms.append((time.perf_counter() - started) * 1000)
+        result.turns += 1
+        result.degraded = result.degraded or any(reply.get("degraded") for reply in replies)
+        referral = next((reply["referral"] for reply in replies if reply.get("referral")), None)
+        if referral:
+            result.situation = referral.get("situation")
+            result.services = [service["id"] for service in referral.get("services", [])]
+            return result
+        asking = [reply for reply in replies if reply.get("asks")]
+        message = None
+        if asking:
+            question = asking[-1]
+            result.asked.append(str(question["asks"]))
+            message = _answer(str(question["asks"]), answers, question.get("buttons") or [])
+            answers.pop(str(question["asks"]), None)  # answer each question once; a repeat means it failed
+    return result
+
+
+def _percentile(values: Sequence[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, round(share * (len(ordered) - 1)))
+    return round(ordered[index], 1)
+
+
+def _share(hits: Iterable[bool]) -> float | None:
+    values = list(hits)
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def summarise(results: Sequence[CaseResult]) -> dict[str, Any]:
+    def situation_value(result: CaseResult, key: str) -> Any:
+        return (result.situation or {}).get(key)
+
+    with_concern = [r for r in results if "concern" in r.expect and r.expect["concern"] != "out_of_scope"]
+    with_role = [r for r in results if "role" in r.expect]
+    emergencies = [r for r in results if r.expect.get("urgency") == "emergency"]
+    not_emergencies = [r for r in results if "urgency" in r.expect and r.expect["urgency"] != "emergency"]
+    with_services = [r for r in results if r.expect.get("services_any")]
+    with_forbidden = [r for r in results if r.expect.get("services_none")]
+    latencies = [value for r in results for value in r.latency_ms]
+
+    def is_emergency(result: CaseResult) -> bool:
+        return situation_value(result, "urgency") == "emergency" or (result.services[:1] == ["emergency-112"])
+
+    return {
+        "cases": len(results),
+        "concern_accuracy": _share(
+            situation_value(r, "concern") == r.expect["concern"] for r in with_concern
+        ),
+        "role_accuracy": _share(situation_value(r, "role") == r.expect["role"] for r in with_role),
+        "emergency_recall": _share(is_emergency(r) for r in emergencies),
+        "false_emergency_rate": _share(is_emergency(r) for r in not_emergencies),
+        "services_top3": _share(
+            bool(set(r.services[:TOP]) & set(r.expect["services_any"])) for r in with_services
+        ),
+        "services_none_respected": _share(
+            not set(r.services) & set(r.expect["services_none"]) for r in with_forbidden
+        ),
+        "no_referral": _share(r.situation is None for r in results),
+        "errors": sum(r.error is not None for r in results),
+        "median_questions": statistics.median([len(r.asked) for r in results]) if results else None,
+        "latency_ms": {
+            "p50": _percentile(latencies, 0.5),
+            "p95": _percentile(latencies, 0.95),
+            "turns": len(latencies),
+        },
+    }
+
+
+def evaluate(cases: Sequence[dict[str, Any]], send: Send) -> dict[str, Any]:
+    results = [play(case, send) for case in cases]
+    by_language: dict[str, list[CaseResult]] = {}
+    for result in results:
+        by_language.setdefault(result.lang, []).append(result)
+    summary = {language: summarise(group) for language, group in sorted(by_language.items())}
+    summary["overall"] = summarise(results)
+    return {"cases": [r.as_dict() for r in results], "summary": summary}
+
+
+def read_cases(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    cases = []
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                case = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path}:{number}: not JSON: {error.msg}") from None
+            missing = {"id", "text", "lang"} - set(case)
+            if missing:
+                raise ValueError(f"{path}:{number}: missing {', '.join(sorted(missing))}")
+            cases.append(case)
+    return cases
