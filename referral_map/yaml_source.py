@@ -51,7 +51,7 @@ class YamlDocument:
         self.name = display_name
         text = path.read_text(encoding="utf-8")
         self.node = yaml.compose(text, Loader=Loader)
-        self.data: Any = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+        self.data: Any = yaml.load(text, Loader=Loader)
 
     def line_of(self, location: Sequence[str | int]) -> int | None:
         """The 1-based line of the value at `location`; for a missing key, the line of its parent's key."""

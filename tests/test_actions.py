@@ -60,8 +60,12 @@ def test_refer_routes_the_collected_situation(tracker: MakeTracker) -> None:
     [message], events = run(ActionRefer(), tracker(slots, locale="fr"))
     assert message["template"] == "referral"
     assert message["referral"]["situation"] == {
-        "role": "teacher", "concern": "polarisation", "urgency": "routine", "municipality": "44021", "language": "fr",
-    }  # fmt: skip
+        "role": "teacher",
+        "concern": "polarisation",
+        "urgency": "routine",
+        "municipality": "44021",
+        "language": "fr",
+    }
     assert message["referral"]["services"][0] == {
         "id": "clb-clbchat",
         "location_id": None,

@@ -61,8 +61,12 @@ def test_the_form_asks_only_what_is_missing_with_buttons(stack: Stack) -> None:
     assert asks(replies) == ["municipality"]
     result = referral(chat.say("Liège"))
     assert result["situation"] == {
-        "role": "parent", "concern": "online_extremism", "urgency": "routine", "municipality": "62063", "language": "fr",
-    }  # fmt: skip
+        "role": "parent",
+        "concern": "online_extremism",
+        "urgency": "routine",
+        "municipality": "62063",
+        "language": "fr",
+    }
     assert result["services"][0]["id"] == "caprev"
 
 
