@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -67,7 +68,9 @@ def ensure_model(config: Path | None = None, rasa: Path = RASA_BIN) -> Path:
         )
     if completed.returncode != 0 or not target.exists():
         raise SystemExit(f"training failed (exit {completed.returncode}); see {log_path}")
-    print(f"trained {target.name} in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    seconds = time.monotonic() - started
+    target.with_name(f"{target.name}.json").write_text(json.dumps({"training_seconds": round(seconds, 1)}))
+    print(f"trained {target.name} in {seconds:.0f} s", file=sys.stderr)
     _prune(target)
     return target
 
@@ -77,7 +80,8 @@ def _prune(keep: Path) -> None:
     prefix = keep.name.rsplit("-", 1)[0]
     same_kind = [p for p in models if p.name.rsplit("-", 1)[0] == prefix]
     for old in same_kind[KEEP_MODELS:]:
-        old.unlink()
+        for companion in old.parent.glob(f"{old.name}*"):
+            companion.unlink()
 
 
 def main() -> None:

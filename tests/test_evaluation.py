@@ -1,0 +1,57 @@
+"""Quality gates: NLU scores on held-out files and the conversation-level development set, per language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.evaluate import evaluate, read_cases, rest_client
+from bot.stack import Stack
+from nlu import evaluate_nlu
+from tests.conftest import FIGURES
+
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+LANGUAGES = ("nl", "fr", "de", "en")
+
+
+def test_held_out_nlu_scores_per_language(stack: Stack, artifacts: Path) -> None:
+    report = evaluate_nlu.evaluate(stack.rasa_url)
+    (artifacts / "nlu_scores.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    assert set(report) == set(LANGUAGES)
+    for language, scores in report.items():
+        FIGURES[f"NLU {language}"] = (
+            f"{scores['examples']} held-out examples, intent accuracy {scores['intent_accuracy']:.3f}, "
+            f"intent macro F1 {scores['intent_macro_f1']:.3f}, entity F1 {scores['entity_f1']:.3f}"
+        )
+    for language, scores in report.items():
+        assert scores["examples"] >= 200, language
+        assert scores["intent_macro_f1"] >= 0.7, (language, scores["intent_macro_f1"])
+        assert scores["entity_f1"] >= 0.5, (language, scores["entity_f1"])
+
+
+def test_development_set_through_the_rest_channel(stack: Stack, artifacts: Path) -> None:
+    cases = read_cases(sorted(EVAL_DIR.glob("dev_*.jsonl")))
+    report = evaluate(cases, rest_client(stack.rasa_url))
+    (artifacts / "dev_eval.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    summary = report["summary"]
+    for language in (*LANGUAGES, "overall"):
+        s = summary[language]
+        FIGURES[f"dev {language}"] = (
+            f"{s['cases']} cases, top-3 {s['services_top3']}, concern {s['concern_accuracy']}, "
+            f"role {s['role_accuracy']}, emergency recall {s['emergency_recall']}, "
+            f"false emergencies {s['false_emergency_rate']}, no referral {s['no_referral']}, "
+            f"median questions {s['median_questions']}, turn p50 {s['latency_ms']['p50']} ms"
+        )
+    assert len(cases) >= 200
+    overall = summary["overall"]
+    assert overall["errors"] == 0
+    for language in LANGUAGES:
+        s = summary[language]
+        assert s["emergency_recall"] >= 0.8, (language, s["emergency_recall"])
+        assert s["false_emergency_rate"] <= 0.15, (language, s["false_emergency_rate"])
+        assert s["services_top3"] >= 0.6, (language, s["services_top3"])
+        assert s["median_questions"] <= 2, (language, s["median_questions"])
