@@ -115,11 +115,7 @@ def route_json(result: RouteResult) -> dict[str, Any]:
     situation = result.situation
     return {
         "situation": {
-            "role": situation.role.value,
-            "concern": situation.concern.value,
-            "urgency": situation.urgency.value,
-            "municipality": situation.municipality,
-            "language": situation.language.value,
+            **situation.ids(),
             "community": result.community.value,
             "in_brussels": result.in_brussels,
         },

@@ -33,6 +33,16 @@ class Situation(BaseModel):
     municipality: str | None = None  # NIS code
     language: Language
 
+    def ids(self) -> dict[str, str | None]:
+        """The situation in the shared ids of DESIGN section 2."""
+        return {
+            "role": self.role.value,
+            "concern": self.concern.value,
+            "urgency": self.urgency.value,
+            "municipality": self.municipality,
+            "language": self.language.value,
+        }
+
 
 @dataclass(frozen=True)
 class Referral:

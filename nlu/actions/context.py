@@ -57,13 +57,7 @@ def referral_payload(result: RouteResult, template: str = "referral") -> dict[st
         "template": template,
         "args": {},
         "referral": {
-            "situation": {
-                "role": situation.role.value,
-                "concern": situation.concern.value,
-                "urgency": situation.urgency.value,
-                "municipality": situation.municipality,
-                "language": situation.language.value,
-            },
+            "situation": situation.ids(),
             "services": [
                 {
                     "id": referral.service.id,

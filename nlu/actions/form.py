@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -11,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from nlu.actions.asks import UNKNOWN_PLACE_BUTTON
 from nlu.actions.context import UNKNOWN, locale
-from referral_map.geography import UnknownPlaceError, gazetteer
+from referral_map.geography import Municipality, UnknownPlaceError, gazetteer
 from referral_map.taxonomy import Concern, Language, Role
 
 MAX_PLACE_BUTTONS = 5
@@ -52,29 +53,32 @@ class ValidateReferralForm(FormValidationAction):
             or tracker.latest_message.get("intent", {}).get("name") == "deny"
         ):
             return {"municipality": UNKNOWN}
-        language = locale(tracker)
+        query = text[:80]
         try:
-            resolution = gazetteer().resolve(text[:80])
+            resolution = gazetteer().resolve(query)
         except UnknownPlaceError as error:
-            buttons = [place_button(m.nis, language) for m in error.suggestions[:MAX_PLACE_BUTTONS]]
-            dispatcher.utter_message(
-                json_message={
-                    "template": "place_not_found",
-                    "asks": "municipality",
-                    "args": {"query": text[:80]},
-                    "buttons": [*buttons, UNKNOWN_PLACE_BUTTON],
-                }
-            )
-            return {"municipality": None, "place_hint_given": True}
+            return self._offer("place_not_found", query, error.suggestions, dispatcher, tracker)
         if resolution.ambiguous:
-            buttons = [place_button(m.nis, language) for m in resolution.matches[:MAX_PLACE_BUTTONS]]
-            dispatcher.utter_message(
-                json_message={
-                    "template": "place_ambiguous",
-                    "asks": "municipality",
-                    "args": {"query": text[:80]},
-                    "buttons": [*buttons, UNKNOWN_PLACE_BUTTON],
-                }
-            )
-            return {"municipality": None, "place_hint_given": True}
+            return self._offer("place_ambiguous", query, resolution.matches, dispatcher, tracker)
         return {"municipality": resolution.matches[0].nis}
+
+    @staticmethod
+    def _offer(
+        template: str,
+        query: str,
+        places: Sequence[Municipality],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
+        """Ask again, with the candidate places as buttons; the form then skips its own question."""
+        language = locale(tracker)
+        buttons = [place_button(m.nis, language) for m in places[:MAX_PLACE_BUTTONS]]
+        dispatcher.utter_message(
+            json_message={
+                "template": template,
+                "asks": "municipality",
+                "args": {"query": query},
+                "buttons": [*buttons, UNKNOWN_PLACE_BUTTON],
+            }
+        )
+        return {"municipality": None, "place_hint_given": True}
