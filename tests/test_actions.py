@@ -104,7 +104,12 @@ def test_emergency_pre_empts_the_form(tracker: MakeTracker) -> None:
 def test_self_harm_puts_the_suicide_line_first(tracker: MakeTracker, locale: str, line: str) -> None:
     [message], events = run(ActionEmergencyReferral(), tracker(intent="describe_self_harm", locale=locale))
     assert message["referral"]["services"][0] == {"id": line, "location_id": None, "reason": "self_harm_line"}
-    assert events == [SlotSet("concern", "self_harm"), SlotSet("urgency", "routine")]
+    assert events == [
+        SlotSet("concern", "self_harm"),
+        SlotSet("urgency", "routine"),
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+    ]
 
 
 def test_violence_threat_puts_112_and_101_first(tracker: MakeTracker) -> None:
@@ -239,6 +244,6 @@ def test_questions_carry_asks_and_buttons(tracker: MakeTracker) -> None:
 
 
 def test_start_over_keeps_the_language(tracker: MakeTracker) -> None:
-    [message], events = run(ActionStartOver(), tracker({"role": "parent"}, intent="restart", locale="fr"))
+    [message], events = run(ActionStartOver(), tracker({"role": "parent"}, intent="start_over", locale="fr"))
     assert message["template"] == "start_over"
     assert events[-1] == SlotSet("language", "fr")

@@ -151,7 +151,7 @@ def test_after_a_referral_it_asks_whether_it_helped_and_can_start_over(stack: St
     referral(replies)
     feedback = next(r for r in replies if r.get("asks") == "feedback")
     assert chat.press(feedback, "feedback_helpful")[0]["template"] == "feedback_thanks"
-    replies = chat.say("/restart")
+    replies = chat.say("/start_over")
     assert replies[0]["template"] == "start_over"
 
 

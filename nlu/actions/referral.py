@@ -50,13 +50,12 @@ class ActionEmergencyReferral(Action):
         )
         payload = referral_payload(refer(known), template="emergency_referral")
         dispatcher.utter_message(json_message=payload)
-        events: list[EventType] = [
+        return [
             SlotSet("concern", known.concern.value),
             SlotSet("urgency", known.urgency.value),
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
         ]
-        if tracker.active_loop.get("name"):
-            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
-        return events
 
 
 class ActionTalkToPerson(Action):
