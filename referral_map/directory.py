@@ -27,6 +27,7 @@ class Directory:
     rules: RoutingRules
     # line numbers of records, for problems found after parsing: service id -> (file, line)
     origins: dict[str, tuple[str, int | None]] = field(default_factory=dict, compare=False)
+    rules_file: str = field(default="routing.yaml", compare=False)
 
     def __iter__(self) -> Iterator[Service]:
         return iter(self.services.values())
@@ -38,11 +39,12 @@ class Directory:
         return self.services[service_id]
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
+def _display(path: Path, data_dir: Path) -> str:
+    """The path as an editor would open it: from the project folder when the data is the shipped one."""
+    for base in (data_dir.parent.parent, data_dir.parent):
+        if path.is_relative_to(base) and base != Path("/"):
+            return str(path.relative_to(base))
+    return str(path)
 
 
 def read_directory(data_dir: Path = DATA_DIR) -> tuple[Directory | None, list[Problem]]:
@@ -83,7 +85,7 @@ def read_directory(data_dir: Path = DATA_DIR) -> tuple[Directory | None, list[Pr
         problems += schema_problems
     if rules is None or any(problem.severity == "error" for problem in problems):
         return None, problems
-    return Directory(services, rules, origins), problems
+    return Directory(services, rules, origins, rules_name), problems
 
 
 def load_directory(data_dir: Path = DATA_DIR) -> Directory:

@@ -48,12 +48,13 @@ def _semantic_problems(directory: Directory, data_dir: Path, today: dt.date) -> 
 
 def _rule_links(directory: Directory, data_dir: Path) -> Iterator[Problem]:
     rules_path = data_dir / "routing.yaml"
-    document, _ = read_yaml(rules_path, f"{data_dir.name}/routing.yaml")
+    name = directory.rules_file
+    document, _ = read_yaml(rules_path, name)
     for rule_id, service_id in directory.rules.service_ids():
         if service_id not in directory.services:
             line = _line_of_value(document.node if document else None, service_id)
             yield Problem(
-                f"{data_dir.name}/routing.yaml",
+                name,
                 line,
                 rule_id,
                 f"rule {rule_id!r} names service {service_id!r}, which has no record in services/",
