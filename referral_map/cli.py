@@ -112,7 +112,11 @@ def _validate(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     directory = load_directory()
     url = args.db or db.database_url()
-    result = db.load(directory, db.make_engine(url))
+    engine = db.make_engine(url)
+    try:
+        result = db.load(directory, engine)
+    finally:
+        engine.dispose()
     if args.json:
         _print_json({"database": url, **result.__dict__})
     else:

@@ -20,7 +20,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
     state = tmp_path_factory.mktemp("stack")
     url = f"sqlite:///{state / 'map.sqlite3'}"
-    db.load(load_directory(), db.make_engine(url))  # the action server reads the map from a real SQLite file
+    engine = db.make_engine(url)
+    db.load(load_directory(), engine)  # the action server reads the map from a real SQLite file
+    engine.dispose()
     os.environ["WEGWIJZER_DATABASE_URL"] = url
     with Stack(ensure_model(), rasa_port=free_port(), action_port=free_port(), state_dir=state) as running:
         yield running

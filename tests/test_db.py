@@ -68,3 +68,4 @@ def test_load_into_postgresql() -> None:
     assert not db.load(directory, engine).changed
     assert db.read(engine) == directory
     m.Base.metadata.drop_all(engine)
+    engine.dispose()
