@@ -124,13 +124,19 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, Any]:
     with_concern = [r for r in results if "concern" in r.expect and r.expect["concern"] != "out_of_scope"]
     with_role = [r for r in results if "role" in r.expect]
     emergencies = [r for r in results if r.expect.get("urgency") == "emergency"]
-    not_emergencies = [r for r in results if "urgency" in r.expect and r.expect["urgency"] != "emergency"]
+    # A threat of violence puts 112 and 101 first by design (DESIGN section 6): not a false emergency.
+    not_emergencies = [
+        r
+        for r in results
+        if r.expect.get("urgency") in {"routine", "urgent"} and r.expect.get("concern") != "violence_threat"
+    ]
     with_services = [r for r in results if r.expect.get("services_any")]
     with_forbidden = [r for r in results if r.expect.get("services_none")]
     latencies = [value for r in results for value in r.latency_ms]
 
     def is_emergency(result: CaseResult) -> bool:
-        return situation_value(result, "urgency") == "emergency" or (result.services[:1] == ["emergency-112"])
+        """The user was sent to 112/101 first."""
+        return result.services[:1] == ["emergency-112"]
 
     return {
         "cases": len(results),

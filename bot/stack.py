@@ -89,15 +89,15 @@ class Stack:
         return self
 
     def _spawn(self, command: list[str], log_path: Path, environment: dict[str, str]) -> None:
-        log = log_path.open("wb")
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with log_path.open("wb") as log:  # the child keeps its own descriptor
+            process = subprocess.Popen(
+                command,
+                cwd=PROJECT_DIR,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.processes.append(process)
 
     def wait_ready(self, timeout: float) -> None:

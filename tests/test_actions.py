@@ -112,6 +112,18 @@ def test_self_harm_puts_the_suicide_line_first(tracker: MakeTracker, locale: str
     ]
 
 
+def test_emergency_with_an_unvalidated_place_still_routes(tracker: MakeTracker) -> None:
+    [message], _ = run(
+        ActionEmergencyReferral(), tracker({"municipality": "eupen"}, intent="emergency", locale="de")
+    )
+    assert message["referral"]["situation"]["municipality"] == "63023"
+    [message], _ = run(
+        ActionEmergencyReferral(), tracker({"municipality": "bahnhof"}, intent="emergency", locale="de")
+    )
+    assert message["referral"]["situation"]["municipality"] is None
+    assert message["referral"]["services"][0]["id"] == "emergency-112"
+
+
 def test_violence_threat_puts_112_and_101_first(tracker: MakeTracker) -> None:
     [message], _ = run(ActionEmergencyReferral(), tracker(intent="describe_violence_threat", locale="en"))
     services = message["referral"]["services"]
@@ -162,6 +174,8 @@ def test_role_and_concern_must_be_taxonomy_ids(tracker: MakeTracker) -> None:
     dispatcher = CollectingDispatcher()
     assert form.validate_role("imam", dispatcher, tracker(), {}) == {"role": "imam"}
     assert form.validate_role("mams", dispatcher, tracker(), {}) == {"role": None}
+    entities = [{"entity": "role", "value": "teacher"}, {"entity": "role", "value": "mijn"}]
+    assert form.validate_role("mijn", dispatcher, tracker(entities=entities), {}) == {"role": "teacher"}
     assert form.validate_concern("out_of_scope", dispatcher, tracker(), {}) == {"concern": None}
     assert form.validate_concern("detention", dispatcher, tracker(), {}) == {"concern": "detention"}
 

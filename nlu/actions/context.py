@@ -31,14 +31,22 @@ def _choice(kind: type[Role] | type[Concern] | type[Urgency], value: Any) -> Any
 
 def situation(tracker: Tracker, concern: Concern | None = None, urgency: Urgency | None = None) -> Situation:
     """The situation from the slots; arguments override what the slots say."""
-    municipality = tracker.get_slot("municipality")
     return Situation(
         role=_choice(Role, tracker.get_slot("role")) or Role.UNKNOWN,
         concern=concern or _choice(Concern, tracker.get_slot("concern")) or Concern.PARENTING,
         urgency=urgency or _choice(Urgency, tracker.get_slot("urgency")) or Urgency.ROUTINE,
-        municipality=municipality if municipality and municipality != UNKNOWN else None,
+        municipality=_nis(tracker.get_slot("municipality")),
         language=locale(tracker),
     )
+
+
+def _nis(value: Any) -> str | None:
+    """The slot holds a NIS code once the form validated it; before that (an emergency) the raw place text."""
+    if not isinstance(value, str) or not value.strip() or value == UNKNOWN:
+        return None
+    if value in gazetteer().by_nis:
+        return value
+    return resolve_place(value)
 
 
 def resolve_place(text: str) -> str | None:

@@ -35,7 +35,12 @@ class ValidateReferralForm(FormValidationAction):
     def validate_role(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"role": value if value in {r.value for r in Role} else None}
+        valid = {r.value for r in Role}
+        if value in valid:
+            return {"role": value}
+        # The message may carry several role entities, only some of them meaningful ("mijn" in "mijn klas").
+        found = [v for v in tracker.get_latest_entity_values("role") if v in valid]
+        return {"role": found[0] if found else None}
 
     def validate_concern(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
