@@ -44,3 +44,43 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("figures")
         for name, value in FIGURES.items():
             terminalreporter.write_line(f"{name}: {value}")
+
+
+@pytest.fixture(scope="session")
+def http_api(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bot's HTTP API and web page, served by uvicorn on loopback, talking to the real stack."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from bot.app import build_service
+    from bot.http_api import create_app
+    from bot.settings import Settings
+
+    state = tmp_path_factory.mktemp("bot")
+    settings = Settings(
+        rasa_url=stack.rasa_url,
+        actions_url=stack.action_url,
+        database_url=os.environ["WEGWIJZER_DATABASE_URL"],
+        secret_file=state / "secret",
+        http_port=free_port(),
+    )
+    app = create_app(build_service(settings), settings.secret(), settings.actions_url)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=settings.http_port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{settings.http_port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)

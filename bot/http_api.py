@@ -1,0 +1,164 @@
+"""The HTTP chat API of DESIGN section 5 and the web chat page, served by the bot process."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.chat import MAX_TEXT, ChatReply, ChatService
+from bot.sessions import pseudonym
+from referral_map.taxonomy import Language
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+MAX_BODY = 64 * 1024
+MAX_SESSION = 200
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        self.status, self.code, self.message = status, code, message
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    return JSONResponse({"error": {"code": error.code, "message": error.message}}, status_code=error.status)
+
+
+def reply_json(reply: ChatReply, client_session: str) -> dict[str, Any]:
+    return {
+        "session": client_session,
+        "locale": reply.locale.value,
+        "degraded": reply.degraded,
+        "messages": [
+            {
+                "template": m.template,
+                "asks": m.asks,
+                "text": m.text,
+                "buttons": [asdict(b) for b in m.buttons],
+                "referral": m.referral,
+            }
+            for m in reply.messages
+        ],
+    }
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY} bytes")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ApiError(400, "invalid_json", "the request body is not valid JSON in UTF-8") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "the request body must be a JSON object")
+    return body
+
+
+def _session(body: dict[str, Any]) -> str:
+    session = body.get("session")
+    if not isinstance(session, str) or not session.strip() or len(session) > MAX_SESSION:
+        raise ApiError(
+            422,
+            "invalid_session",
+            f"'session' must be a non-empty string of at most {MAX_SESSION} characters",
+        )
+    return session
+
+
+class ChatApi:
+    def __init__(self, service: ChatService, secret: bytes, actions_url: str) -> None:
+        self.service = service
+        self.secret = secret
+        self.actions_url = actions_url
+
+    def pseudonymous(self, session: str) -> str:
+        return pseudonym(self.secret, "web", session)
+
+    async def chat(self, request: Request) -> Response:
+        try:
+            body = await _body(request)
+            session = _session(body)
+            locale = body.get("locale")
+            if not isinstance(locale, str) or locale not in Language.__members__.values():
+                raise ApiError(422, "unknown_locale", "'locale' must be one of nl, fr, de, en")
+            text_value, payload = body.get("text"), body.get("payload")
+            if (text_value is None) == (payload is None):
+                raise ApiError(422, "invalid_request", "give either 'text' or 'payload'")
+            if payload is not None and (not isinstance(payload, str) or not payload.startswith("/")):
+                raise ApiError(422, "invalid_payload", "'payload' must be a button payload starting with '/'")
+            if text_value is not None:
+                if not isinstance(text_value, str) or not text_value.strip():
+                    raise ApiError(422, "empty_text", "'text' must not be empty")
+                if len(text_value) > MAX_TEXT:
+                    raise ApiError(413, "text_too_long", f"'text' must be at most {MAX_TEXT} characters")
+            metadata = body.get("metadata") or {}
+            if not isinstance(metadata, dict):
+                raise ApiError(422, "invalid_metadata", "'metadata' must be an object")
+        except ApiError as error:
+            return error_response(error)
+        reply = await self.service.handle(
+            self.pseudonymous(session),
+            text=text_value,
+            payload=payload,
+            locale=Language(locale),
+            metadata=metadata,
+        )
+        return JSONResponse(reply_json(reply, session))
+
+    async def forget(self, request: Request) -> Response:
+        try:
+            session = _session(await _body(request))
+        except ApiError as error:
+            return error_response(error)
+        await self.service.forget(self.pseudonymous(session))
+        return Response(status_code=204)
+
+    async def healthz(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(self, request: Request) -> Response:
+        rasa = await self.service.rasa.ready()
+        try:
+            with self.service.store.engine.connect() as connection:
+                connection.execute(text("select 1"))
+            database = True
+        except Exception:  # any failure to reach the database means not ready
+            database = False
+        actions = await _answers(f"{self.actions_url}/health")
+        status = {"rasa": rasa, "actions": actions, "database": database, "degraded": not (rasa and actions)}
+        return JSONResponse(status, status_code=200 if database else 503)
+
+    async def index(self, request: Request) -> Response:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+
+async def _answers(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=2) as client:
+            return (await client.get(url)).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def create_app(service: ChatService, secret: bytes, actions_url: str) -> Starlette:
+    api = ChatApi(service, secret, actions_url)
+    routes: list[Route | Mount] = [
+        Route("/", api.index),
+        Route("/api/v1/chat", api.chat, methods=["POST"]),
+        Route("/api/v1/forget", api.forget, methods=["POST"]),
+        Route("/healthz", api.healthz),
+        Route("/readyz", api.readyz),
+    ]
+    if (WEB_DIR / "static").is_dir():
+        routes.append(Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"))
+    return Starlette(routes=routes)

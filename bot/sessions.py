@@ -1,0 +1,78 @@
+"""What the bot keeps per conversation: language and feedback, under a pseudonymous id, for a limited time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+
+from sqlalchemy import DateTime, Engine, ForeignKey, String, delete, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ChatSession(Base):
+    __tablename__ = "chat_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # keyed hash, never the raw id
+    locale: Mapped[str] = mapped_column(String(2))
+    locale_chosen: Mapped[bool] = mapped_column(default=False)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Feedback(Base):
+    __tablename__ = "chat_feedback"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("chat_session.id", ondelete="CASCADE"), index=True)
+    helpful: Mapped[bool]
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+def pseudonym(secret: bytes, channel: str, raw_id: str) -> str:
+    """A keyed hash of a channel's user id: stable for one deployment, meaningless outside it."""
+    return hmac.new(secret, f"{channel}:{raw_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class SessionStore:
+    def __init__(self, engine: Engine, retention: dt.timedelta) -> None:
+        self.engine = engine
+        self.retention = retention
+        Base.metadata.create_all(engine)
+
+    def _now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def get_locale(self, session_id: str) -> tuple[str, bool] | None:
+        with Session(self.engine) as session:
+            row = session.get(ChatSession, session_id)
+            return (row.locale, row.locale_chosen) if row else None
+
+    def touch(self, session_id: str, locale: str, chosen: bool = False) -> None:
+        with Session(self.engine) as session, session.begin():
+            row = session.get(ChatSession, session_id)
+            if row is None:
+                session.add(
+                    ChatSession(id=session_id, locale=locale, locale_chosen=chosen, last_seen=self._now())
+                )
+            else:
+                row.locale = locale
+                row.locale_chosen = row.locale_chosen or chosen
+                row.last_seen = self._now()
+
+    def record_feedback(self, session_id: str, helpful: bool) -> None:
+        with Session(self.engine) as session, session.begin():
+            if session.get(ChatSession, session_id) is not None:
+                session.add(Feedback(session_id=session_id, helpful=helpful, at=self._now()))
+
+    def forget(self, session_id: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(Feedback).where(Feedback.session_id == session_id))
+            session.execute(delete(ChatSession).where(ChatSession.id == session_id))
+
+    def expired(self) -> list[str]:
+        """Sessions older than the retention limit."""
+        with Session(self.engine) as session:
+            cutoff = self._now() - self.retention
+            return list(session.scalars(select(ChatSession.id).where(ChatSession.last_seen < cutoff)))

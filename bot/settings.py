@@ -1,0 +1,58 @@
+"""One typed settings object, read once from the environment; a bad value fails at start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator
+
+from referral_map.db import PROJECT_DIR, database_url
+
+VAR_DIR = PROJECT_DIR / "var"
+
+
+class Settings(BaseModel):
+    rasa_url: str = "http://127.0.0.1:5005"
+    actions_url: str = "http://127.0.0.1:5055"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    database_url: str = Field(default_factory=database_url)
+    telegram_token: str | None = None
+    webhook_url: str | None = None
+    retention_days: int = Field(default=30, ge=1, le=365)
+    secret_file: Path = VAR_DIR / "session-secret"
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value and not value.startswith("https://"):
+            raise ValueError("WEBHOOK_URL must start with https://")
+        return value
+
+    @property
+    def retention(self) -> dt.timedelta:
+        return dt.timedelta(days=self.retention_days)
+
+    def secret(self) -> bytes:
+        """The key of the pseudonymous ids, made once per deployment and kept out of the repository."""
+        if not self.secret_file.exists():
+            self.secret_file.parent.mkdir(parents=True, exist_ok=True)
+            self.secret_file.write_text(secrets.token_hex(32))
+            self.secret_file.chmod(0o600)
+        return bytes.fromhex(self.secret_file.read_text().strip())
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        values = {
+            "rasa_url": os.environ.get("WEGWIJZER_RASA_URL"),
+            "actions_url": os.environ.get("WEGWIJZER_ACTIONS_URL"),
+            "http_host": os.environ.get("WEGWIJZER_HTTP_HOST"),
+            "http_port": os.environ.get("WEGWIJZER_HTTP_PORT"),
+            "telegram_token": os.environ.get("TELEGRAM_BOT_TOKEN"),
+            "webhook_url": os.environ.get("WEBHOOK_URL"),
+            "retention_days": os.environ.get("WEGWIJZER_RETENTION_DAYS"),
+        }
+        return cls.model_validate({k: v for k, v in values.items() if v})
