@@ -11,18 +11,21 @@ PYTHON310 ?= $(shell for c in python3.10 $$(pyenv root 2>/dev/null)/versions/3.1
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test build app-env rasa-env model map lint typecheck unit rasa-validate rasa-test-core nlu-eval dev-eval bench clean
+.PHONY: run test build app-env rasa-env catalogs catalogs-update model map lint typecheck unit rasa-validate rasa-test-core dev-eval bench clean
 
 run: build map
-	@echo
-	@echo "The referral map is loaded into var/wegwijzer.sqlite3 and the Rasa model is trained. Try:"
-	@echo "  $(BIN)/wegwijzer route --role teacher --concern polarisation --municipality Gand --lang fr"
-	@echo "  $(BIN)/wegwijzer map where 'sint jans molenbeek'"
-	@echo "  $(BIN)/wegwijzer eval tests/eval/dev_nl.jsonl   # starts Rasa and the action server itself"
+	$(BIN)/wegwijzer run
 
 test: build lint typecheck rasa-validate unit rasa-test-core
 
-build: app-env rasa-env model
+build: app-env rasa-env catalogs model
+
+catalogs: app-env
+	$(BIN)/pybabel compile --domain messages --directory locales --statistics
+
+catalogs-update: app-env
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --add-comments=Translators: --no-location --sort-output --project=Wegwijzer -o locales/messages.pot .
+	$(BIN)/pybabel update --input-file locales/messages.pot --output-dir locales --domain messages --no-fuzzy-matching
 
 app-env: $(VENV)/.installed
 

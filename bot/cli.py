@@ -23,7 +23,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="http://127.0.0.1:5005",
         help="Rasa server to use; started here if it does not answer",
     )
+    run = map_cli.add_command(
+        commands, "run", "start the action server, Rasa and the bot (web chat, Telegram)", _run
+    )
+    run.set_defaults(json=False)
+    console = map_cli.add_command(commands, "chat", "chat in the terminal", _chat)
+    console.add_argument("--lang", default="en", help="nl, fr, de or en")
     return map_cli.main(argv, parser)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.run import run
+
+    return run()
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.console import chat
+    from referral_map.taxonomy import Language, parse_choice
+
+    try:
+        language = parse_choice(Language, args.lang, "language")
+    except ValueError as error:
+        raise map_cli.UsageError(str(error)) from None
+    return chat(language)
 
 
 def free_port() -> int:

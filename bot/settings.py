@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -31,6 +32,14 @@ class Settings(BaseModel):
         if value and not value.startswith("https://"):
             raise ValueError("WEBHOOK_URL must start with https://")
         return value
+
+    @property
+    def rasa_port(self) -> int:
+        return urlsplit(self.rasa_url).port or 5005
+
+    @property
+    def actions_port(self) -> int:
+        return urlsplit(self.actions_url).port or 5055
 
     @property
     def retention(self) -> dt.timedelta:

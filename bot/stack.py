@@ -56,7 +56,15 @@ class Stack:
         return path
 
     def start(self, timeout: float = 240.0) -> Stack:
+        """Launch both servers and wait until both answer."""
         began = time.monotonic()
+        self.launch()
+        self.wait_ready(timeout)
+        self.started_in = time.monotonic() - began
+        return self
+
+    def launch(self) -> None:
+        """Spawn both servers without waiting for them."""
         logs = self.state_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         environment = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -84,9 +92,6 @@ class Stack:
             logs / f"rasa-{self.rasa_port}.log",
             environment,
         )
-        self.wait_ready(timeout)
-        self.started_in = time.monotonic() - began
-        return self
 
     def _spawn(self, command: list[str], log_path: Path, environment: dict[str, str]) -> None:
         with log_path.open("wb") as log:  # the child keeps its own descriptor
