@@ -30,6 +30,8 @@ def test_console_conversation_to_a_referral(stack: Stack, tmp_path: Path) -> Non
 
 
 def test_console_refuses_an_unknown_language() -> None:
-    completed = subprocess.run([str(SCRIPT), "chat", "--lang", "es"], capture_output=True, text=True, timeout=60)
+    completed = subprocess.run(
+        [str(SCRIPT), "chat", "--lang", "es"], capture_output=True, text=True, timeout=60
+    )
     assert completed.returncode == 2
     assert "unknown language 'es'" in completed.stderr

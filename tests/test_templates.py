@@ -1,0 +1,89 @@
+"""Rendering templates and referral cards in the user's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.i18n import current_language
+from bot.templates import Renderer
+from referral_map.directory import load_directory
+from referral_map.hours import BRUSSELS
+from referral_map.taxonomy import Language
+
+TUESDAY_MORNING = dt.datetime(2026, 11, 24, 10, 0, tzinfo=BRUSSELS)
+SUNDAY_NIGHT = dt.datetime(2026, 11, 22, 23, 0, tzinfo=BRUSSELS)
+TEMPLATES = [
+    "ask_role", "ask_concern", "ask_municipality", "greet", "goodbye", "you_are_welcome", "what_are_you", "privacy",
+    "out_of_scope", "ask_feedback", "feedback_thanks", "feedback_sorry", "fallback_menu", "clarify", "start_over",
+    "degraded", "welcome", "help", "forgotten", "private_only", "unsupported_media", "empty", "ask_language",
+]  # fmt: skip
+
+
+def render(payload: dict[str, object], language: Language, now: dt.datetime = TUESDAY_MORNING) -> object:
+    token = current_language.set(language)
+    try:
+        return Renderer(load_directory(), now=lambda: now).render(payload)
+    finally:
+        current_language.reset(token)
+
+
+def referral(
+    service_ids: list[str], language: str, concern: str = "radicalisation", municipality: str = "62063"
+):  # type: ignore[no-untyped-def]
+    return {
+        "template": "referral",
+        "referral": {
+            "situation": {"role": "parent", "concern": concern, "urgency": "routine", "municipality": municipality,
+                          "language": language},
+            "services": [{"id": sid, "location_id": None, "reason": "worry_french"} for sid in service_ids],
+        },
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_template_is_a_real_sentence_in_every_language(template: str) -> None:
+    texts = {language: render({"template": template}, language).text for language in Language}  # type: ignore[attr-defined]
+    assert all(len(text) > 5 for text in texts.values())
+    assert len({texts[Language.NL], texts[Language.FR], texts[Language.DE]}) == 3, texts
+
+
+def test_referral_card_in_french_with_phone_hours_confidentiality_and_summary() -> None:
+    rendered = render(referral(["caprev"], "fr"), Language.FR)
+    card = rendered.referral["services"][0]  # type: ignore[attr-defined]
+    assert card["name"].startswith("CAPREV")
+    assert card["phone"] == "0800 11 172" and card["tel"] == "tel:+3280011172"
+    assert card["open_now"] is True
+    assert "13:00" in card["opening"]
+    assert card["confidentiality"]
+    assert "Liège" in rendered.referral["summary"]  # type: ignore[attr-defined]
+    assert "0800 11 172" in rendered.text  # type: ignore[attr-defined]
+
+
+def test_closed_service_says_when_it_opens() -> None:
+    card = render(referral(["caprev"], "fr"), Language.FR, now=SUNDAY_NIGHT).referral["services"][0]  # type: ignore[attr-defined]
+    assert card["open_now"] is False
+    assert "09:00" in card["opening"]
+
+
+def test_old_information_is_flagged() -> None:
+    card = render(referral(["wegweiser-ostbelgien"], "de", municipality="63023"), Language.DE).referral[
+        "services"
+    ][0]  # type: ignore[attr-defined]
+    assert card["last_verified"] == "2017-01-01"
+    assert "2017" in card["text"]
+
+
+def test_buttons_get_titles_in_the_language() -> None:
+    payload = {
+        "template": "ask_role",
+        "asks": "role",
+        "buttons": [{"template": "role_parent", "payload": "/x"}],
+    }
+    titles = {language: render(payload, language).buttons[0].title for language in Language}  # type: ignore[attr-defined]
+    assert len(set(titles.values())) == 4
+
+
+def test_unknown_template_still_answers() -> None:
+    assert render({"template": "no_such_template"}, Language.NL).text  # type: ignore[attr-defined]
