@@ -7,6 +7,7 @@ import json
 import socket
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from bot.evaluate import evaluate, read_cases, rest_client
@@ -61,13 +62,15 @@ def _eval(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         raise map_cli.UsageError(str(error)) from None
     if answers(f"{args.rasa}/status"):
-        report = evaluate(cases, rest_client(args.rasa))
+        with closing(rest_client(args.rasa)) as send:
+            report = evaluate(cases, send)
     else:
         from nlu.model import ensure_model
 
         print(f"{args.rasa} does not answer: starting the action server and Rasa", file=sys.stderr)
-        with Stack(ensure_model(), rasa_port=free_port(), action_port=free_port()) as stack:
-            report = evaluate(cases, rest_client(stack.rasa_url))
+        stack = Stack(ensure_model(), rasa_port=free_port(), action_port=free_port())
+        with stack, closing(rest_client(stack.rasa_url)) as send:
+            report = evaluate(cases, send)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 

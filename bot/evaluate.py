@@ -47,19 +47,26 @@ class CaseResult:
         }
 
 
-def rest_client(rasa_url: str, timeout: float = 30.0) -> Send:
-    """Talk to Rasa's REST channel, with the locale in the message metadata."""
-    client = httpx.Client(base_url=rasa_url, timeout=timeout)
+class RestClient:
+    """Talks to Rasa's REST channel, with the locale in the message metadata; a `Send`."""
 
-    def send(session: str, message: str, locale: str) -> list[dict[str, Any]]:
-        response = client.post(
+    def __init__(self, rasa_url: str, timeout: float = 30.0) -> None:
+        self.client = httpx.Client(base_url=rasa_url, timeout=timeout)
+
+    def __call__(self, session: str, message: str, locale: str) -> list[dict[str, Any]]:
+        response = self.client.post(
             "/webhooks/rest/webhook",
             json={"sender": session, "message": message, "metadata": {"locale": locale}},
         )
         response.raise_for_status()
         return [item["custom"] for item in response.json() if isinstance(item.get("custom"), dict)]
 
-    return send
+    def close(self) -> None:
+        self.client.close()
+
+
+def rest_client(rasa_url: str, timeout: float = 30.0) -> RestClient:
+    return RestClient(rasa_url, timeout)
 
 
 def _answer(asks: str, answers: dict[str, Any], buttons: Sequence[dict[str, Any]]) -> str | None:

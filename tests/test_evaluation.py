@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 
 from bot.evaluate import evaluate, read_cases, rest_client
@@ -33,7 +34,8 @@ def test_held_out_nlu_scores_per_language(stack: Stack, artifacts: Path) -> None
 
 def test_development_set_through_the_rest_channel(stack: Stack, artifacts: Path) -> None:
     cases = read_cases(sorted(EVAL_DIR.glob("dev_*.jsonl")))
-    report = evaluate(cases, rest_client(stack.rasa_url))
+    with closing(rest_client(stack.rasa_url)) as send:
+        report = evaluate(cases, send)
     (artifacts / "dev_eval.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
     )

@@ -31,8 +31,7 @@
       summary: "Dit kun je doorgeven als je belt",
       copy: "Kopieer",
       copied: "Gekopieerd",
-      services: "Diensten die je kunnen helpen",
-      noscript: ""
+      services: "Diensten die je kunnen helpen"
     },
     fr: {
       language: "Langue",
@@ -369,14 +368,15 @@
         if (!state.session) return; // quick exit happened meanwhile
         if (data.locale && data.locale !== state.locale) applyLocale(data.locale);
         showDegraded(Boolean(data.degraded));
-        var first = null;
+        var firstNode = null, firstChoice = null;
         (data.messages || []).forEach(function (message) {
           var node = add({ who: "bot", message: message });
-          if (!first) first = node.querySelector(".choice, a, .copy");
+          firstNode = firstNode || node;
+          firstChoice = firstChoice || node.querySelector(".choice");
         });
         $("status").textContent = "";
         save();
-        finish(fromButton && first ? first : null);
+        finish(fromButton ? firstChoice : null, firstNode);
       })
       .catch(function () {
         $("status").textContent = t("error");
@@ -384,18 +384,17 @@
       });
   }
 
-  function finish(focusTarget) {
+  function finish(focusTarget, firstNew) {
     state.busy = false;
     $("log").removeAttribute("aria-busy");
     $("send").disabled = false;
-    if (focusTarget) focusTarget.focus();
-    else if (document.activeElement === document.body || !document.activeElement) $("message").focus();
-    scrollToEnd();
-  }
-
-  function scrollToEnd() {
-    var last = $("log").lastElementChild;
-    if (last && last.scrollIntoView) last.scrollIntoView({ block: "nearest" });
+    // Keep the user where they were: typing stays in the text box, a button press moves to the new buttons.
+    var active = document.activeElement;
+    if (focusTarget) focusTarget.focus({ preventScroll: true });
+    else if (!active || active === document.body || active.disabled) $("message").focus({ preventScroll: true });
+    // Show the start of the answer: a referral is read from its first line, not its last.
+    var target = firstNew || $("log").lastElementChild;
+    if (target && target.scrollIntoView) target.scrollIntoView({ block: "start" });
   }
 
   function submit(event) {
