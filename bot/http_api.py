@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -161,4 +163,10 @@ def create_app(service: ChatService, secret: bytes, actions_url: str) -> Starlet
     ]
     if (WEB_DIR / "static").is_dir():
         routes.append(Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"))
-    return Starlette(routes=routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await service.rasa.close()  # keep-alive connections to Rasa belong to this event loop
+
+    return Starlette(routes=routes, lifespan=lifespan)

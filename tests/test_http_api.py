@@ -132,14 +132,18 @@ def test_the_web_page_is_served(http_api: str) -> None:
 class InProcess:
     """Calls the ASGI app in-process, no server: enough when Rasa is meant to be absent."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, service: ChatService) -> None:
         self.app = app
+        self.service = service
 
     def _call(self, method: str, path: str, body: Any = None) -> httpx.Response:
         async def go() -> httpx.Response:
             transport = httpx.ASGITransport(app=self.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
-                return await client.request(method, path, json=body)
+                response = await client.request(method, path, json=body)
+            await self.service.rasa.close()  # each call runs in a new event loop
+            self.service.rasa = RasaClient(self.service.rasa.base_url)
+            return response
 
         return asyncio.run(go())
 
@@ -159,7 +163,7 @@ def without_rasa(tmp_path: Path) -> InProcess:
     service = ChatService(
         directory, SessionStore(engine, dt.timedelta(days=30)), RasaClient("http://127.0.0.1:9")
     )
-    return InProcess(create_app(service, b"k" * 32, "http://127.0.0.1:9"))
+    return InProcess(create_app(service, b"k" * 32, "http://127.0.0.1:9"), service)
 
 
 def test_degraded_mode_still_answers_with_a_menu_and_the_main_lines(without_rasa: InProcess) -> None:
