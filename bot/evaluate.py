@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from referral_map.geography import gazetteer
+
 MAX_TURNS = 6
 TOP = 3
 
@@ -74,11 +76,24 @@ def _answer(asks: str, answers: dict[str, Any], buttons: Sequence[dict[str, Any]
     value = answers.get(asks)
     if value is None:
         return None
+    if asks == "municipality":
+        chosen = _place_button(str(value), buttons)
+        if chosen:
+            return chosen
     pattern = re.compile(rf'(^/describe_{re.escape(str(value))}$)|("{re.escape(str(value))}")')
     for button in buttons:
         if pattern.search(str(button.get("payload", ""))):
             return str(button["payload"])
     return str(value)
+
+
+def _place_button(postcode: str, buttons: Sequence[dict[str, Any]]) -> str | None:
+    """A user asked which municipality their postcode means picks one that has that postcode."""
+    for button in buttons:
+        match = re.search(r'"place":"(\d{5})"', str(button.get("payload", "")))
+        if match and postcode in gazetteer().get(match.group(1)).postcodes:
+            return str(button["payload"])
+    return None
 
 
 def play(case: dict[str, Any], send: Send) -> CaseResult:
@@ -107,7 +122,10 @@ def play(case: dict[str, Any], send: Send) -> CaseResult:
             question = asking[-1]
             result.asked.append(str(question["asks"]))
             message = _answer(str(question["asks"]), answers, question.get("buttons") or [])
-            answers.pop(str(question["asks"]), None)  # answer each question once; a repeat means it failed
+            if not message or not message.startswith('/inform_place{"place":"'):
+                answers.pop(
+                    str(question["asks"]), None
+                )  # answer each question once; a repeat means it failed
     return result
 
 

@@ -40,29 +40,24 @@ async def serve(settings: Settings, stack: Stack | None) -> None:
     app.router.routes.extend(extra_routes)
     config = uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_level="warning")
     server = uvicorn.Server(config)
-    if telegram is not None:
-        await telegram.initialize()
-        await telegram.start()
-        if settings.webhook_url:
-            await telegram.bot.set_webhook(f"{settings.webhook_url.rstrip('/')}/telegram/webhook")
-        else:
-            assert telegram.updater is not None
-            await telegram.updater.start_polling()
     web = f"http://{settings.http_host}:{settings.http_port}/"
     print(f"Web chat: {web}  (HTTP API {web}api/v1/chat)", flush=True)
     print("Console chat: .venv/bin/wegwijzer chat --lang nl", flush=True)
-    print("Telegram: " + ("on" if telegram else "off (set TELEGRAM_BOT_TOKEN to serve Telegram)"), flush=True)
+    mode = "webhook" if settings.webhook_url else "polling"
+    print(
+        f"Telegram: {mode}" if telegram else "Telegram: off (set TELEGRAM_BOT_TOKEN to serve it)", flush=True
+    )
     waiting = asyncio.create_task(_report_ready(stack, began))
     try:
-        await server.serve()
+        if telegram is None:
+            await server.serve()
+        else:
+            from bot.telegram import running
+
+            async with running(telegram, settings):
+                await server.serve()
     finally:
         waiting.cancel()
-        if telegram is not None:
-            if telegram.updater is not None and telegram.updater.running:
-                await telegram.updater.stop()
-            await telegram.stop()
-            await telegram.shutdown()
-        await service.rasa.close()
 
 
 async def _report_ready(stack: Stack | None, began: float) -> None:

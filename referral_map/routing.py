@@ -98,7 +98,7 @@ def route(
         if rule.when.matches(
             situation.role, situation.concern, situation.urgency, situation.language, community
         ):
-            for service_id in rule.pick(situation.language, community):
+            for service_id in rule.pick(situation.language, community, place_known=place is not None):
                 add(
                     service_id, rule.id, anywhere=True
                 )  # a safety line in the user's language, wherever they are

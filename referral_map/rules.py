@@ -45,6 +45,10 @@ class SafetyRule(Record):
     by_community: dict[Community, str] = Field(
         default_factory=dict, description="used when no by_language entry fits (English speakers)"
     )
+    place_unknown: list[str] = Field(
+        default_factory=list,
+        description="used instead of by_community when no by_language entry fits and no place is known",
+    )
 
     @model_validator(mode="after")
     def _names_services(self) -> SafetyRule:
@@ -52,12 +56,15 @@ class SafetyRule(Record):
             raise ValueError("a safety rule needs services, by_language or by_community")
         return self
 
-    def pick(self, language: Language, community: Community) -> list[str]:
+    def pick(self, language: Language, community: Community, place_known: bool = True) -> list[str]:
         chosen = list(self.services)
-        extra = self.by_language.get(language) or self.by_community.get(community)
-        if extra and extra not in chosen:
-            chosen.append(extra)
-        return chosen
+        if language in self.by_language:
+            extra = [self.by_language[language]]
+        elif not place_known and self.place_unknown:
+            extra = list(self.place_unknown)
+        else:
+            extra = [self.by_community[community]] if community in self.by_community else []
+        return chosen + [service_id for service_id in extra if service_id not in chosen]
 
 
 class PreferenceRule(Record):
@@ -97,7 +104,13 @@ class RoutingRules(Record):
     def service_ids(self) -> Iterator[tuple[str, str]]:
         """Every (rule id, service id) pair, to check that the services exist."""
         for safety in self.safety:
-            for service_id in [*safety.services, *safety.by_language.values(), *safety.by_community.values()]:
+            named = [
+                *safety.services,
+                *safety.by_language.values(),
+                *safety.by_community.values(),
+                *safety.place_unknown,
+            ]
+            for service_id in named:
                 yield safety.id, service_id
         for preference in self.preferred:
             for service_id in preference.services:

@@ -109,7 +109,7 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var store = window.sessionStorage;
-  var state = { locale: "nl", session: null, started: false, busy: false, entries: [], escapedAt: 0 };
+  var state = { locale: "nl", session: null, started: false, busy: false, entries: [], escapedAt: 0, generation: 0 };
 
   function t(key, args) {
     var text = (LABELS[state.locale] || LABELS.en)[key] || LABELS.en[key] || "";
@@ -241,7 +241,11 @@
     if (service.confidentiality) card.appendChild(el("p", { className: "service-confidentiality", text: service.confidentiality }));
     if (service.reason) card.appendChild(el("p", { className: "service-reason", text: service.reason }));
     if (service.last_verified) {
-      card.appendChild(el("p", { className: "service-checked", text: t("checked", { date: formatDate(service.last_verified) }) }));
+      // The bot's own sentence says when the information was checked and whether it may be out of date.
+      var lines = String(service.text || "").trim().split("\n");
+      var checked = lines.length > 1 ? lines[lines.length - 1] : t("checked", { date: formatDate(service.last_verified) });
+      var age = Date.now() - Date.parse(service.last_verified + "T00:00:00Z");
+      card.appendChild(el("p", { className: "service-checked" + (age > 365 * 864e5 ? " stale" : ""), text: checked }));
     }
     return card;
   }
@@ -350,6 +354,7 @@
     $("log").setAttribute("aria-busy", "true");
     $("status").textContent = t("waiting");
     $("send").disabled = true;
+    var generation = state.generation;
     var request = { session: state.session, locale: state.locale, metadata: {} };
     Object.keys(body).forEach(function (k) { request[k] = body[k]; });
     fetch("/api/v1/chat", {
@@ -365,7 +370,7 @@
         });
       })
       .then(function (data) {
-        if (!state.session) return; // quick exit happened meanwhile
+        if (generation !== state.generation) return; // the quick exit happened meanwhile
         if (data.locale && data.locale !== state.locale) applyLocale(data.locale);
         showDegraded(Boolean(data.degraded));
         var firstNode = null, firstChoice = null;
@@ -379,6 +384,7 @@
         finish(fromButton ? firstChoice : null, firstNode);
       })
       .catch(function () {
+        if (generation !== state.generation) return;
         $("status").textContent = t("error");
         finish(null);
       });
@@ -417,11 +423,16 @@
 
   function quickExit() {
     var session = state.session;
-    state.session = null;
+    state.generation += 1;
+    state.session = newSessionId(); // kept in memory only, in case the page is still shown
+    state.started = false;
+    state.busy = false;
     state.entries = [];
     $("log").replaceChildren();
     $("message").value = "";
     $("status").textContent = "";
+    $("log").removeAttribute("aria-busy");
+    $("send").disabled = false;
     showDegraded(false);
     try {
       Object.keys(KEY).forEach(function (k) { store.removeItem(KEY[k]); });
