@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from bot.i18n import current_language
-from bot.templates import Renderer
+from bot.templates import Rendered, Renderer
 from referral_map.directory import load_directory
 from referral_map.hours import BRUSSELS
 from referral_map.taxonomy import Language
@@ -21,7 +22,7 @@ TEMPLATES = [
 ]  # fmt: skip
 
 
-def render(payload: dict[str, object], language: Language, now: dt.datetime = TUESDAY_MORNING) -> object:
+def render(payload: dict[str, Any], language: Language, now: dt.datetime = TUESDAY_MORNING) -> Rendered:
     token = current_language.set(language)
     try:
         return Renderer(load_directory(), now=lambda: now).render(payload)
@@ -31,7 +32,7 @@ def render(payload: dict[str, object], language: Language, now: dt.datetime = TU
 
 def referral(
     service_ids: list[str], language: str, concern: str = "radicalisation", municipality: str = "62063"
-):  # type: ignore[no-untyped-def]
+) -> dict[str, Any]:
     return {
         "template": "referral",
         "referral": {
@@ -42,35 +43,38 @@ def referral(
     }  # fmt: skip
 
 
+def card_of(rendered: Rendered) -> dict[str, Any]:
+    assert rendered.referral is not None
+    return dict(rendered.referral["services"][0])
+
+
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_every_template_is_a_real_sentence_in_every_language(template: str) -> None:
-    texts = {language: render({"template": template}, language).text for language in Language}  # type: ignore[attr-defined]
+    texts = {language: render({"template": template}, language).text for language in Language}
     assert all(len(text) > 5 for text in texts.values())
     assert len({texts[Language.NL], texts[Language.FR], texts[Language.DE]}) == 3, texts
 
 
 def test_referral_card_in_french_with_phone_hours_confidentiality_and_summary() -> None:
     rendered = render(referral(["caprev"], "fr"), Language.FR)
-    card = rendered.referral["services"][0]  # type: ignore[attr-defined]
+    card = card_of(rendered)
     assert card["name"].startswith("CAPREV")
     assert card["phone"] == "0800 11 172" and card["tel"] == "tel:+3280011172"
     assert card["open_now"] is True
     assert "13:00" in card["opening"]
     assert card["confidentiality"]
-    assert "Liège" in rendered.referral["summary"]  # type: ignore[attr-defined]
-    assert "0800 11 172" in rendered.text  # type: ignore[attr-defined]
+    assert rendered.referral is not None and "Liège" in rendered.referral["summary"]
+    assert "0800 11 172" in rendered.text
 
 
 def test_closed_service_says_when_it_opens() -> None:
-    card = render(referral(["caprev"], "fr"), Language.FR, now=SUNDAY_NIGHT).referral["services"][0]  # type: ignore[attr-defined]
+    card = card_of(render(referral(["caprev"], "fr"), Language.FR, now=SUNDAY_NIGHT))
     assert card["open_now"] is False
     assert "09:00" in card["opening"]
 
 
 def test_old_information_is_flagged() -> None:
-    card = render(referral(["wegweiser-ostbelgien"], "de", municipality="63023"), Language.DE).referral[
-        "services"
-    ][0]  # type: ignore[attr-defined]
+    card = card_of(render(referral(["wegweiser-ostbelgien"], "de", municipality="63023"), Language.DE))
     assert card["last_verified"] == "2017-01-01"
     assert "2017" in card["text"]
 
@@ -81,9 +85,9 @@ def test_buttons_get_titles_in_the_language() -> None:
         "asks": "role",
         "buttons": [{"template": "role_parent", "payload": "/x"}],
     }
-    titles = {language: render(payload, language).buttons[0].title for language in Language}  # type: ignore[attr-defined]
+    titles = {language: render(payload, language).buttons[0].title for language in Language}
     assert len(set(titles.values())) == 4
 
 
 def test_unknown_template_still_answers() -> None:
-    assert render({"template": "no_such_template"}, Language.NL).text  # type: ignore[attr-defined]
+    assert render({"template": "no_such_template"}, Language.NL).text
