@@ -61,8 +61,16 @@ typecheck: app-env
 rasa-validate: rasa-env
 	cd nlu && ../$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
 
-unit: app-env model
+unit: app-env model browser
 	$(BIN)/pytest
+
+# What the browser tests (tests/test_web.py) need: Debian's Chromium (Playwright drives it; no `playwright install`)
+# and the Python packages from the lock (playwright, axe-playwright-python, which ships axe-core's axe.min.js).
+browser: app-env
+	test -x /usr/bin/chromium || DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	$(BIN)/python -c 'import playwright.sync_api, axe_playwright_python' 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet $$(grep -E '^(playwright|greenlet|axe-playwright-python)==' requirements/app.lock)
 
 rasa-test-core: model
 	cd nlu && ../$(RASA) test core --model "$$(../$(BIN)/python -m nlu.model)" --stories tests/stories \

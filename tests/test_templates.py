@@ -9,7 +9,7 @@ import pytest
 
 from bot.i18n import current_language
 from bot.templates import Rendered, Renderer
-from referral_map.directory import load_directory
+from referral_map.routing import default_directory
 from referral_map.hours import BRUSSELS
 from referral_map.taxonomy import Language
 
@@ -25,7 +25,7 @@ TEMPLATES = [
 def render(payload: dict[str, Any], language: Language, now: dt.datetime = TUESDAY_MORNING) -> Rendered:
     token = current_language.set(language)
     try:
-        return Renderer(load_directory(), now=lambda: now).render(payload)
+        return Renderer(default_directory(), now=lambda: now).render(payload)
     finally:
         current_language.reset(token)
 
