@@ -11,7 +11,7 @@ PYTHON310 ?= $(shell for c in python3.10 $$(pyenv root 2>/dev/null)/versions/3.1
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test build app-env rasa-env catalogs catalogs-update model map lint typecheck unit rasa-validate rasa-test-core dev-eval bench clean
+.PHONY: run test build app-env rasa-env catalogs catalogs-update model map lint typecheck unit browser rasa-validate rasa-test-core dev-eval bench clean
 
 run: build map
 	$(BIN)/wegwijzer run
