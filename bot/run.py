@@ -78,6 +78,7 @@ def run(settings: Settings | None = None) -> int:
 
     settings = settings or Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry the Telegram token
     stack = Stack(ensure_model(), rasa_port=settings.rasa_port, action_port=settings.actions_port)
     stack.launch()
     try:
