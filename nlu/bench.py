@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import tempfile
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from bot.cli import free_port
+from bot.measure import latency_text, rss_mb
 from bot.stack import RASA_BIN, Stack, answers
 from nlu.evaluate_nlu import TEST_DIR, read_examples
 from nlu.model import ensure_model
@@ -35,19 +35,6 @@ TURN_TEXTS = [
 RASA_INIT_TEXTS = ["hello", "I am sad", "yes", "bye", "are you a bot?", "great", "no"]
 
 
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _percentiles(values: list[float]) -> str:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"median {statistics.median(ordered):.1f} ms, p95 {p95:.1f} ms (n={len(ordered)})"
-
-
 def _measure(rasa_url: str, parse_texts: list[str], turn_texts: list[str], rounds: int) -> dict[str, str]:
     client = httpx.Client(base_url=rasa_url, timeout=30)
     parse, turns = [], []
@@ -61,7 +48,7 @@ def _measure(rasa_url: str, parse_texts: list[str], turn_texts: list[str], round
             started = time.perf_counter()
             client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text}).raise_for_status()
             turns.append((time.perf_counter() - started) * 1000)
-    return {"parse": _percentiles(parse), "turn": _percentiles(turns)}
+    return {"parse": latency_text(parse), "turn": latency_text(turns)}
 
 
 def _plain_rasa(folder: Path) -> tuple[Path, float]:
@@ -101,15 +88,15 @@ def main() -> None:
     ) as stack:
         ours = _measure(stack.rasa_url, texts, TURN_TEXTS, rounds=15)
         rasa_pid = stack.processes[1].pid
-        ours_rss = _rss_mb(rasa_pid)
-        actions_rss = _rss_mb(stack.processes[0].pid)
+        ours_rss = rss_mb(rasa_pid)
+        actions_rss = rss_mb(stack.processes[0].pid)
         startup = stack.started_in
     with tempfile.TemporaryDirectory() as folder:
         plain_model, plain_training = _plain_rasa(Path(folder))
         process, url, plain_startup = _serve_plain(plain_model, Path(folder))
         try:
             plain = _measure(url, texts, RASA_INIT_TEXTS, rounds=15)
-            plain_rss = _rss_mb(process.pid)
+            plain_rss = rss_mb(process.pid)
         finally:
             process.terminate()
             process.wait(timeout=30)

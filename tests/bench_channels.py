@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import tempfile
 import threading
 import time
@@ -22,6 +21,7 @@ import uvicorn
 from bot.app import build_service
 from bot.cli import free_port
 from bot.http_api import create_app
+from bot.measure import latency_text, rss_mb
 from bot.settings import Settings
 from bot.stack import Stack
 from bot.telegram import build_application, running
@@ -39,19 +39,6 @@ TURNS = [
     ("en", "my son talks about leaving for syria"),
 ]
 ROUNDS = 10
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _figures(values: list[float]) -> str:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"median {statistics.median(ordered):6.1f} ms, p95 {p95:6.1f} ms (n={len(ordered)})"
 
 
 def _timed(call: object) -> float:
@@ -118,12 +105,12 @@ def main() -> None:
                     chat = {"session": uuid.uuid4().hex, "text": text, "locale": language}
                     http_api.append(_timed(lambda c=chat: client.post(f"{api_url}/api/v1/chat", json=c)))
         telegram = asyncio.run(_telegram_turns(settings))
-        print(f"Rasa REST channel (plain):  {_figures(rest)}")
-        print(f"bot HTTP API:               {_figures(http_api)}")
-        print(f"Telegram path (polling):    {_figures(telegram)}")
+        print(f"Rasa REST channel (plain):  {latency_text(rest)}")
+        print(f"bot HTTP API:               {latency_text(http_api)}")
+        print(f"Telegram path (polling):    {latency_text(telegram)}")
         print(
-            f"RSS: Rasa {_rss_mb(stack.processes[1].pid):.0f} MB, action server {_rss_mb(stack.processes[0].pid):.0f} MB, "
-            f"bot process (HTTP API + Telegram + lingua) {_rss_mb(os.getpid()):.0f} MB"
+            f"RSS: Rasa {rss_mb(stack.processes[1].pid):.0f} MB, action server {rss_mb(stack.processes[0].pid):.0f} MB, "
+            f"bot process (HTTP API + Telegram + lingua) {rss_mb(os.getpid()):.0f} MB"
         )
         server.should_exit = True
 

@@ -9,8 +9,8 @@ import pytest
 
 from bot.i18n import current_language
 from bot.templates import Rendered, Renderer
-from referral_map.routing import default_directory
 from referral_map.hours import BRUSSELS
+from referral_map.routing import default_directory
 from referral_map.taxonomy import Language
 
 TUESDAY_MORNING = dt.datetime(2026, 11, 24, 10, 0, tzinfo=BRUSSELS)
