@@ -11,7 +11,7 @@ import httpx
 from bot.i18n import current_language
 from bot.language import detect_language
 from bot.sessions import SessionStore
-from bot.templates import CONCERN_TITLES, Button, Rendered, Renderer, referral_from_route
+from bot.templates import Rendered, Renderer, referral_from_route
 from referral_map.directory import Directory
 from referral_map.geography import UnknownPlaceError, gazetteer
 from referral_map.routing import Situation, route
@@ -128,6 +128,13 @@ class ChatService:
             return False
         return True
 
+    async def purge_expired(self) -> int:
+        """Forget every conversation older than the retention limit; how many were forgotten."""
+        expired = self.store.expired()
+        for session in expired:
+            await self.forget(session)
+        return len(expired)
+
     def _reply(
         self, session: str, language: Language, degraded: bool, customs: list[dict[str, Any]]
     ) -> ChatReply:
@@ -190,6 +197,3 @@ def _municipality(value: Any) -> str | None:
     except UnknownPlaceError:
         return None
     return None if resolution.ambiguous else resolution.matches[0].nis
-
-
-__all__ = ["CONCERN_TITLES", "MAX_TEXT", "Button", "ChatReply", "ChatService", "RasaClient"]

@@ -48,6 +48,7 @@ async def serve(settings: Settings, stack: Stack | None) -> None:
         f"Telegram: {mode}" if telegram else "Telegram: off (set TELEGRAM_BOT_TOKEN to serve it)", flush=True
     )
     waiting = asyncio.create_task(_report_ready(stack, began))
+    purging = asyncio.create_task(_purge_regularly(service))
     try:
         if telegram is None:
             await server.serve()
@@ -58,6 +59,16 @@ async def serve(settings: Settings, stack: Stack | None) -> None:
                 await server.serve()
     finally:
         waiting.cancel()
+        purging.cancel()
+
+
+async def _purge_regularly(service: Any, every_seconds: float = 3600) -> None:
+    """The retention limit: conversations older than it are deleted, checked every hour."""
+    while True:
+        forgotten = await service.purge_expired()
+        if forgotten:
+            log.info("forgot %d conversations past the retention limit", forgotten)
+        await asyncio.sleep(every_seconds)
 
 
 async def _report_ready(stack: Stack | None, began: float) -> None:
