@@ -122,10 +122,11 @@ def play(case: dict[str, Any], send: Send) -> CaseResult:
             question = asking[-1]
             result.asked.append(str(question["asks"]))
             message = _answer(str(question["asks"]), answers, question.get("buttons") or [])
-            if not message or not message.startswith('/inform_place{"place":"'):
-                answers.pop(
-                    str(question["asks"]), None
-                )  # answer each question once; a repeat means it failed
+            typed_place = (
+                question["asks"] == "municipality" and message is not None and not message.startswith("/")
+            )
+            if not typed_place:  # a typed place may come back as "which one?"; anything else is answered once
+                answers.pop(str(question["asks"]), None)
     return result
 
 
