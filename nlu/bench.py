@@ -105,7 +105,7 @@ def main() -> None:
     rows = [
         (
             "training",
-            f"{training} s (cached model)" if training else "n/a",
+            f"{training} s" if training else "n/a",
             f"{plain_training:.0f} s (init + train)",
         ),
         ("model size", f"{model.stat().st_size / 1e6:.1f} MB", f"{plain_size:.1f} MB"),
