@@ -13,7 +13,7 @@ from bot.language import detect_language
 from bot.sessions import SessionStore
 from bot.templates import Rendered, Renderer, referral_from_route
 from referral_map.directory import Directory
-from referral_map.geography import UnknownPlaceError, gazetteer
+from referral_map.geography import gazetteer
 from referral_map.routing import Situation, route
 from referral_map.taxonomy import Concern, Language, Role, Urgency
 
@@ -192,8 +192,4 @@ def _concern_in(payload: str) -> Concern | None:
 def _municipality(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
-    try:
-        resolution = gazetteer().resolve(value)
-    except UnknownPlaceError:
-        return None
-    return None if resolution.ambiguous else resolution.matches[0].nis
+    return gazetteer().nis_of(value)

@@ -149,6 +149,14 @@ class Gazetteer:
             return Resolution(text, self._sorted(partial), "partial_name")
         return self._fuzzy(text, key)
 
+    def nis_of(self, query: str) -> str | None:
+        """The NIS code when the query means exactly one municipality, else None."""
+        try:
+            resolution = self.resolve(query)
+        except UnknownPlaceError:
+            return None
+        return None if resolution.ambiguous else resolution.matches[0].nis
+
     def _sorted(self, nis_codes: set[str]) -> tuple[Municipality, ...]:
         return tuple(self.by_nis[nis] for nis in sorted(nis_codes))
 

@@ -123,3 +123,9 @@ def test_reference_csv_and_package_agree_on_the_community() -> None:
             place = gazetteer().get(row["nis"])
             assert place.names["nl"] == row["name_nl"]
             assert row["community"].startswith(place.community.value)
+
+
+def test_nis_of_gives_one_municipality_or_none() -> None:
+    assert gazetteer().nis_of("Gand") == "44021"
+    assert gazetteer().nis_of("1050") is None  # two municipalities
+    assert gazetteer().nis_of("Atlantis") is None

@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from referral_map.geography import UnknownPlaceError, gazetteer
+from referral_map.geography import gazetteer
 from referral_map.routing import RouteResult, Situation
 from referral_map.taxonomy import Concern, Language, Role, Urgency
 
@@ -51,11 +51,7 @@ def _nis(value: Any) -> str | None:
 
 def resolve_place(text: str) -> str | None:
     """A NIS code for a single clear match, else None."""
-    try:
-        resolution = gazetteer().resolve(text)
-    except UnknownPlaceError:
-        return None
-    return None if resolution.ambiguous else resolution.matches[0].nis
+    return gazetteer().nis_of(text)
 
 
 def referral_payload(result: RouteResult, template: str = "referral") -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +9,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.asks import UNKNOWN_PLACE_BUTTON
+from nlu.actions.asks import UNKNOWN_PLACE_BUTTON, payload
 from nlu.actions.context import UNKNOWN, locale
 from referral_map.geography import Municipality, UnknownPlaceError, gazetteer
 from referral_map.taxonomy import Concern, Language, Role
@@ -20,10 +19,9 @@ MAX_PLACE_BUTTONS = 5
 
 def place_button(nis: str, language: Language) -> dict[str, Any]:
     place = gazetteer().get(nis)
-    payload = "/inform_place" + json.dumps({"place": nis}, separators=(",", ":"))
     return {
         "template": "place_option",
-        "payload": payload,
+        "payload": payload("inform_place", place=nis),
         "args": {"name": place.name(language), "nis": nis},
     }
 
