@@ -1,17 +1,22 @@
-"""The conversation core every channel shares: language, Rasa, rendering, degraded mode, forgetting."""
+"""The conversation core every channel shares: language, Rasa, rendering, the reduced mode, forgetting."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from bot.i18n import current_language
+from bot.i18n import use_language
 from bot.language import detect_language
+from bot.render import Renderer
 from bot.sessions import SessionStore
-from bot.templates import Rendered, Renderer, referral_from_route
+from bot.templates import Rendered
+from protocol import payloads
+from protocol.messages import Asks, Template, concern_buttons, message, referral
 from referral_map.directory import Directory
 from referral_map.geography import gazetteer
 from referral_map.routing import Situation, route
@@ -20,14 +25,13 @@ from referral_map.taxonomy import Concern, Language, Role, Urgency
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4000
-DEGRADED_CONCERNS = [c for c in Concern if c is not Concern.OUT_OF_SCOPE]
 
 
 @dataclass
 class ChatReply:
     session: str
     locale: Language
-    degraded: bool
+    degraded: bool  # answered in the reduced mode, without Rasa
     messages: list[Rendered] = field(default_factory=list)
 
 
@@ -38,9 +42,10 @@ class RasaClient:
         self.base_url = base_url
         self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
 
-    async def send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        """One user turn; the custom payloads Rasa answers with."""
         response = await self.client.post(
-            "/webhooks/rest/webhook", json={"sender": sender, "message": message, "metadata": metadata}
+            "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata}
         )
         response.raise_for_status()
         return [item["custom"] for item in response.json() if isinstance(item.get("custom"), dict)]
@@ -61,10 +66,13 @@ class RasaClient:
 
 
 class ChatService:
-    def __init__(self, directory: Directory, store: SessionStore, rasa: RasaClient) -> None:
+    def __init__(
+        self, directory: Directory, store: SessionStore, rasa: RasaClient, retention_days: int = 30
+    ) -> None:
         self.directory = directory
         self.store = store
         self.rasa = rasa
+        self.retention_days = retention_days
         self.renderer = Renderer(directory)
 
     def language_of(self, session: str, offered: Language | None) -> tuple[Language, bool]:
@@ -86,37 +94,37 @@ class ChatService:
         metadata: dict[str, Any] | None = None,
     ) -> ChatReply:
         language, chosen = self.language_of(session, locale)
-        notices: list[dict[str, Any]] = []
-        message = payload if payload is not None else (text or "")
+        notices: list[Mapping[str, Any]] = []
+        sent = payload if payload is not None else (text or "")
         if payload is None:
-            message = message.strip()
-            if not message:
-                return self._reply(session, language, False, [{"template": "empty", "asks": "concern"}])
-            if len(message) > MAX_TEXT:
-                message = message[:MAX_TEXT]
-                notices.append({"template": "too_long", "args": {"count": MAX_TEXT}})
-            detected = detect_language(message)
+            sent = sent.strip()
+            if not sent:
+                return self._reply(session, language, False, [message(Template.EMPTY, Asks.CONCERN)])
+            if len(sent) > MAX_TEXT:
+                sent = sent[:MAX_TEXT]
+                notices.append(message(Template.TOO_LONG, args={"count": MAX_TEXT}))
+            detected = detect_language(sent)
             if detected and detected is not language:
                 language = detected
-                notices.append({"template": "language_detected", "args": {"language": language.value}})
-        elif payload.startswith("/change_language"):
-            wanted = _language_in(payload)
+                notices.append(message(Template.LANGUAGE_DETECTED, args={"language": language.value}))
+        else:
+            wanted = payloads.language_of(payload)
             if wanted:
                 language, chosen = wanted, True
         self.store.touch(session, language.value, chosen)
-        if payload in {"/feedback_helpful", "/feedback_not_helpful"}:
-            self.store.record_feedback(session, payload == "/feedback_helpful")
+        if payload in {payloads.FEEDBACK_HELPFUL, payloads.FEEDBACK_NOT_HELPFUL}:
+            self.store.record_feedback(session, payload == payloads.FEEDBACK_HELPFUL)
         context = {k: v for k, v in (metadata or {}).items() if k in {"role", "municipality"}}
         try:
-            customs = await self.rasa.send(session, message, {"locale": language.value, **context})
+            answers = await self.rasa.send(session, sent, {"locale": language.value, **context})
         except httpx.HTTPError as error:
             log.warning("Rasa unreachable (%s): answering in reduced mode", type(error).__name__)
             return self._reply(session, language, True, notices + self._degraded(payload, language, context))
-        for custom in customs:
-            if custom.get("template") == "language_changed":
-                language = Language(custom.get("args", {}).get("language", language.value))
+        for answer in answers:
+            if answer.get("template") == Template.LANGUAGE_CHANGED:
+                language = Language(answer.get("args", {}).get("language", language.value))
                 self.store.touch(session, language.value, chosen=True)
-        return self._reply(session, language, False, notices + customs)
+        return self._reply(session, language, False, [*notices, *answers])
 
     async def forget(self, session: str) -> bool:
         """Delete everything held for the session; False if Rasa could not be reached to forget too."""
@@ -135,26 +143,39 @@ class ChatService:
             await self.forget(session)
         return len(expired)
 
+    def own(self, template: Template, language: Language, args: dict[str, Any] | None = None) -> Rendered:
+        """One of the bot's own messages (not from Rasa), in `language`."""
+        return self.render([message(template, args=args)], language)[0]
+
+    def render(self, messages: Sequence[Mapping[str, Any]], language: Language) -> list[Rendered]:
+        """Rendered in `language`; the retention period the privacy answer states is the configured one."""
+        with use_language(language):
+            return [
+                self.renderer.render(
+                    {**item, "args": {**(item.get("args") or {}), "days": self.retention_days}}
+                    if item.get("template") == Template.PRIVACY
+                    else item
+                )
+                for item in messages
+            ]
+
     def _reply(
-        self, session: str, language: Language, degraded: bool, customs: list[dict[str, Any]]
+        self, session: str, language: Language, degraded: bool, messages: Sequence[Mapping[str, Any]]
     ) -> ChatReply:
-        token = current_language.set(language)
-        try:
-            messages = [self.renderer.render(custom) for custom in customs]
-        finally:
-            current_language.reset(token)
-        return ChatReply(session, language, degraded, messages)
+        return ChatReply(session, language, degraded, self.render(messages, language))
 
     def _degraded(
         self, payload: str | None, language: Language, context: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        """Never a dead end: a concern menu and the main lines; a concern button still gets its referral."""
+    ) -> list[Mapping[str, Any]]:
+        """The reduced mode, without Rasa. Never a dead end: a concern menu and the main lines;
+        a concern button still gets its referral, routed here from the map."""
         municipality = _municipality(context.get("municipality"))
         role = Role(context["role"]) if context.get("role") in Role.__members__.values() else Role.UNKNOWN
-        concern = _concern_in(payload or "")
+        concern = payloads.concern_of(payload or "")
+        now = dt.datetime.now(dt.UTC)
         if concern is not None:
             situation = Situation(role=role, concern=concern, municipality=municipality, language=language)
-            return [{"template": "degraded"}, referral_from_route(route(situation, directory=self.directory))]
+            return [message(Template.DEGRADED), referral(route(situation, now, self.directory), at=now)]
         main_lines = route(
             Situation(
                 concern=Concern.RADICALISATION,
@@ -162,31 +183,10 @@ class ChatService:
                 municipality=municipality,
                 language=language,
             ),
-            directory=self.directory,
+            now,
+            self.directory,
         )
-        menu = {
-            "template": "degraded",
-            "asks": "concern",
-            "buttons": [
-                {"template": f"concern_{c.value}", "payload": f"/describe_{c.value}"}
-                for c in DEGRADED_CONCERNS
-            ],
-        }
-        return [menu, referral_from_route(main_lines)]
-
-
-def _language_in(payload: str) -> Language | None:
-    for language in Language:
-        if f'"{language.value}"' in payload:
-            return language
-    return None
-
-
-def _concern_in(payload: str) -> Concern | None:
-    name = payload.removeprefix("/describe_").split("{")[0]
-    return (
-        Concern(name) if payload.startswith("/describe_") and name in Concern.__members__.values() else None
-    )
+        return [message(Template.DEGRADED, Asks.CONCERN, concern_buttons()), referral(main_lines, at=now)]
 
 
 def _municipality(value: Any) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import time
 import uuid
@@ -14,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from protocol.messages import Asks
+from protocol.payloads import DESCRIBE, parse_payload
 from referral_map.geography import gazetteer
 
 MAX_TURNS = 6
@@ -67,22 +68,20 @@ class RestClient:
         self.client.close()
 
 
-def rest_client(rasa_url: str, timeout: float = 30.0) -> RestClient:
-    return RestClient(rasa_url, timeout)
-
-
 def _answer(asks: str, answers: dict[str, Any], buttons: Sequence[dict[str, Any]]) -> str | None:
     """The button payload that carries the answer, else the answer as text."""
     value = answers.get(asks)
     if value is None:
         return None
-    if asks == "municipality":
+    if asks == Asks.MUNICIPALITY:
         chosen = _place_button(str(value), buttons)
         if chosen:
             return chosen
-    pattern = re.compile(rf'(^/describe_{re.escape(str(value))}$)|("{re.escape(str(value))}")')
     for button in buttons:
-        if pattern.search(str(button.get("payload", ""))):
+        parsed = parse_payload(str(button.get("payload", "")))
+        if parsed is None:
+            continue
+        if parsed.intent == DESCRIBE + str(value) or str(value) in parsed.entities.values():
             return str(button["payload"])
     return str(value)
 
@@ -90,8 +89,9 @@ def _answer(asks: str, answers: dict[str, Any], buttons: Sequence[dict[str, Any]
 def _place_button(postcode: str, buttons: Sequence[dict[str, Any]]) -> str | None:
     """A user asked which municipality their postcode means picks one that has that postcode."""
     for button in buttons:
-        match = re.search(r'"place":"(\d{5})"', str(button.get("payload", "")))
-        if match and postcode in gazetteer().get(match.group(1)).postcodes:
+        parsed = parse_payload(str(button.get("payload", "")))
+        nis = parsed.entities.get("place", "") if parsed else ""
+        if nis in gazetteer().by_nis and postcode in gazetteer().get(nis).postcodes:
             return str(button["payload"])
     return None
 
@@ -123,7 +123,9 @@ def play(case: dict[str, Any], send: Send) -> CaseResult:
             result.asked.append(str(question["asks"]))
             message = _answer(str(question["asks"]), answers, question.get("buttons") or [])
             typed_place = (
-                question["asks"] == "municipality" and message is not None and not message.startswith("/")
+                question["asks"] == Asks.MUNICIPALITY
+                and message is not None
+                and parse_payload(message) is None
             )
             if not typed_place:  # a typed place may come back as "which one?"; anything else is answered once
                 answers.pop(str(question["asks"]), None)

@@ -46,7 +46,7 @@ def reply_json(reply: ChatReply, client_session: str) -> dict[str, Any]:
                 "asks": m.asks,
                 "text": m.text,
                 "buttons": [asdict(b) for b in m.buttons],
-                "referral": m.referral,
+                "referral": m.referral.as_json() if m.referral else None,
             }
             for m in reply.messages
         ],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -36,8 +38,14 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, t
     return message
 
 
-def ngettext(singular: str, plural: str, count: int) -> str:
-    return translations(current_language.get()).ngettext(singular, plural, count)
+@contextmanager
+def use_language(language: Language) -> Iterator[None]:
+    """Within the block, `_` translates into `language`; the previous language is restored after."""
+    token = current_language.set(language)
+    try:
+        yield
+    finally:
+        current_language.reset(token)
 
 
 def babel_locale(language: Language | None = None) -> Locale:

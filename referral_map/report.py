@@ -81,13 +81,12 @@ def describe(service: Service) -> str:
 
 
 def referral_json(referral: Referral, language: Language) -> dict[str, Any]:
-    service, location = referral.service, referral.location
-    channels = location.channels if location and location.channels.phones else service.channels
+    service, location, channels = referral.service, referral.location, referral.channels
     confidentiality = service.confidentiality
     return {
         "id": service.id,
         "location_id": location.id if location else None,
-        "name": (location.name if location else service.name).get(language),
+        "name": referral.name(language),
         "description": service.description.get(language),
         "reason": referral.reason,
         "open_now": referral.open_now,
@@ -95,7 +94,7 @@ def referral_json(referral: Referral, language: Language) -> dict[str, Any]:
         "next_opening": _iso(referral.openness.next_opening),
         "closes_at": _iso(referral.openness.closes_at),
         "phone": first_phone(channels),
-        "url": channels.chat_url or channels.website or service.channels.website,
+        "url": referral.url,
         "chat_url": channels.chat_url or service.channels.chat_url,
         "confidentiality": {
             "anonymous": confidentiality.anonymous,

@@ -16,7 +16,7 @@ from referral_map.directory import Directory, load_directory
 from referral_map.geography import Municipality, gazetteer
 from referral_map.holidays import holiday_community
 from referral_map.hours import Openness, openness
-from referral_map.schemas import Location, Scope, Service, ServiceArea, Status
+from referral_map.schemas import Channels, Location, Scope, Service, ServiceArea, Status
 from referral_map.taxonomy import COMMUNITY_LANGUAGES, Community, Concern, Language, Role, Urgency
 
 OTHER_BRUSSELS_SIDE = {Community.FLEMISH: Community.FRENCH, Community.FRENCH: Community.FLEMISH}
@@ -54,6 +54,21 @@ class Referral:
     @property
     def open_now(self) -> bool | None:
         return {"open": True, "closed": False}.get(self.openness.status)
+
+    @property
+    def channels(self) -> Channels:
+        """How to reach it: the local office's channels when the office has a phone, else the service's."""
+        location = self.location
+        return location.channels if location and location.channels.phones else self.service.channels
+
+    @property
+    def url(self) -> str | None:
+        """The chat link or website to show: the office's, else the service's website."""
+        channels = self.channels
+        return channels.chat_url or channels.website or self.service.channels.website
+
+    def name(self, language: Language) -> str:
+        return (self.location.name if self.location else self.service.name).get(language)
 
 
 @dataclass(frozen=True)
@@ -125,7 +140,8 @@ def route(
             add(service_id, "brussels_other_community", other_side)
 
     referrals = [
-        _referral(data.services[sid], location, reason, moment) for sid, (location, reason) in chosen.items()
+        referral_at(data.services[sid], location, reason, moment)
+        for sid, (location, reason) in chosen.items()
     ]
     referrals += _open_alternative(
         referrals[safety_count:], candidates, fallback_id, chosen, ranking, data, moment
@@ -249,7 +265,8 @@ class _Ranking:
         return bool(accepted & set(service.languages)) and self.reaches(service, community)
 
 
-def _referral(service: Service, location: Location | None, reason: str, moment: dt.datetime) -> Referral:
+def referral_at(service: Service, location: Location | None, reason: str, moment: dt.datetime) -> Referral:
+    """A referral to a service (at one of its offices) with whether it is open at `moment`."""
     hours = location.hours if location and location.hours.known else service.hours
     return Referral(
         service, location, reason, openness(hours, moment, holiday_community(service.service_area))
@@ -274,7 +291,7 @@ def _open_alternative(
         service = data.services.get(service_id)
         if service is None or service_id in chosen or not ranking.reaches(service):
             continue
-        alternative = _referral(service, ranking.location_for(service), "open_now_alternative", moment)
+        alternative = referral_at(service, ranking.location_for(service), "open_now_alternative", moment)
         if alternative.openness.status == "open":
             return [alternative]
     return []

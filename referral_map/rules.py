@@ -39,6 +39,9 @@ class SafetyRule(Record):
     """Services that come first, always, when the condition holds."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
+    explain: str = Field(
+        min_length=1, description="the sentence shown under each service this rule chose (a gettext msgid)"
+    )
     when: Condition
     services: list[str] = Field(default_factory=list)
     by_language: dict[Language, str] = Field(default_factory=dict)
@@ -71,6 +74,9 @@ class PreferenceRule(Record):
     """Services an editor recommends, best first, for the situations the condition describes."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
+    explain: str = Field(
+        min_length=1, description="the sentence shown under each service this rule chose (a gettext msgid)"
+    )
     when: Condition
     services: list[str] = Field(min_length=1)
 
@@ -79,6 +85,9 @@ class Fallback(Record):
     """The general listening line per community, so that no answer is ever empty."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
+    explain: str = Field(
+        min_length=1, description="the sentence shown under each service this rule chose (a gettext msgid)"
+    )
     by_community: dict[Community, str]
 
     @model_validator(mode="after")
@@ -89,7 +98,21 @@ class Fallback(Record):
         return self
 
 
+# The reasons given when no rule chose a service (by route() and the action server); each needs a sentence.
+UNNAMED_REASONS = (
+    "fits_local",
+    "fits_community",
+    "fits_national",
+    "brussels_other_community",
+    "open_now_alternative",
+    "talk_to_person",
+)
+
+
 class RoutingRules(Record):
+    explanations: dict[str, str] = Field(
+        description="the sentence shown for each reason no rule names (UNNAMED_REASONS); gettext msgids"
+    )
     safety: list[SafetyRule]
     preferred: list[PreferenceRule]
     fallback: Fallback
@@ -100,6 +123,21 @@ class RoutingRules(Record):
     referrals: int = Field(default=3, ge=1, le=6, description="how many services to show after safety lines")
     brussels_alternatives: int = Field(default=1, ge=0, le=3)
     english_community_when_unknown: Community = Community.BRUSSELS
+
+    @model_validator(mode="after")
+    def _every_reason_explained(self) -> RoutingRules:
+        missing = [reason for reason in UNNAMED_REASONS if not self.explanations.get(reason)]
+        if missing:
+            raise ValueError(f"explanations needs a sentence for {missing}")
+        return self
+
+    def explanation(self, reason: str) -> str | None:
+        """The sentence (msgid) that says why a service with this reason code was chosen."""
+        rules: list[SafetyRule | PreferenceRule | Fallback] = [*self.safety, *self.preferred, self.fallback]
+        for rule in rules:
+            if rule.id == reason:
+                return rule.explain
+        return self.explanations.get(reason)
 
     def service_ids(self) -> Iterator[tuple[str, str]]:
         """Every (rule id, service id) pair, to check that the services exist."""
@@ -119,4 +157,12 @@ class RoutingRules(Record):
             yield self.fallback.id, service_id
 
 
-__all__ = ["SERVICE_ID", "Condition", "Fallback", "PreferenceRule", "RoutingRules", "SafetyRule"]
+__all__ = [
+    "SERVICE_ID",
+    "UNNAMED_REASONS",
+    "Condition",
+    "Fallback",
+    "PreferenceRule",
+    "RoutingRules",
+    "SafetyRule",
+]

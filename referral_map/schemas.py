@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from referral_map.taxonomy import Community, Concern, Language, Role, Urgency
 
+# Facts not checked for this long are flagged to editors (map validate) and to users (the card).
+STALE_AFTER = dt.timedelta(days=365)
+
 SERVICE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 TIME_OF_DAY = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 

@@ -11,11 +11,9 @@ import yaml
 from referral_map.directory import DATA_DIR, Directory, read_directory
 from referral_map.geography import gazetteer
 from referral_map.phones import InvalidPhoneError, parse_phone
-from referral_map.schemas import Channels, Service, ServiceArea
+from referral_map.schemas import STALE_AFTER, Channels, Service, ServiceArea
 from referral_map.taxonomy import CANONICAL_SERVICE_IDS
 from referral_map.yaml_source import Problem, Severity, read_yaml
-
-STALE_AFTER = dt.timedelta(days=365)
 
 
 def validate(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> list[Problem]:

@@ -9,9 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from nlu.actions.asks import ActionAskMunicipality, ActionAskRole, ActionClarify
 from nlu.actions.conversation import ActionChangeLanguage, ActionSessionStart, ActionStartOver
+from nlu.actions.fallback import ActionClarify
 from nlu.actions.form import ValidateReferralForm
+from nlu.actions.questions import ActionAskMunicipality, ActionAskRole
 from nlu.actions.referral import ActionEmergencyReferral, ActionRefer, ActionTalkToPerson
 
 MakeTracker = Callable[..., Tracker]

@@ -52,3 +52,12 @@ def test_catalog_really_translates(language: str) -> None:
         catalog = [m for m in read_po(handle) if m.id and len(str(m.id)) > 25]
     same = [str(m.id) for m in catalog if m.string == m.id]
     assert same == []
+
+
+def test_every_routing_explanation_is_in_the_catalogs() -> None:
+    from referral_map.catalog import explanations
+    from referral_map.directory import DATA_DIR
+
+    sentences = {sentence for _line, sentence in explanations((DATA_DIR / "routing.yaml").read_text())}
+    assert len(sentences) > 10
+    assert not sentences - _template_ids(), "run `make catalogs-update` and translate the new explanations"

@@ -117,3 +117,22 @@ def test_unknown_municipality_in_an_area_is_an_error(data_copy: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("'04000'", "'04001'"), encoding="utf-8")
     [problem] = _errors(validate(data_copy))
     assert "unknown province NIS code 04001" in problem.message
+
+
+def test_a_rule_without_an_explanation_is_an_error(data_copy: Path) -> None:
+    path = data_copy / "routing.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(li for li in text.splitlines() if li.strip().startswith("explain: \"For school staff"))
+    path.write_text(text.replace(line + "\n", "", 1), encoding="utf-8")
+    problems = _errors(validate(data_copy))
+    assert problems and any("explain" in f"{p.field} {p.message}" for p in problems), problems
+    assert all(p.file.endswith("routing.yaml") for p in problems)
+
+
+def test_a_reason_without_an_explanation_is_an_error(data_copy: Path) -> None:
+    path = data_copy / "routing.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(li for li in text.splitlines() if li.strip().startswith("fits_local:"))
+    path.write_text(text.replace(line + "\n", "", 1), encoding="utf-8")
+    problems = _errors(validate(data_copy))
+    assert any("fits_local" in p.message for p in problems), problems

@@ -1,4 +1,4 @@
-"""Session start, language changes, starting over and the fallback's clarifying question."""
+"""Session start, language changes and starting over."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, AllSlotsReset, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.context import UNKNOWN, locale, resolve_place
+from nlu.actions.slots import UNKNOWN, locale
+from protocol.messages import Asks, Template, language_buttons, message
+from referral_map.geography import gazetteer
 from referral_map.taxonomy import Language, Role
 
 
@@ -32,7 +34,7 @@ class ActionSessionStart(Action):
             events.append(SlotSet("role", role))
         place = metadata.get("municipality")
         if isinstance(place, str) and place.strip():
-            nis = UNKNOWN if place.strip().lower() == UNKNOWN else resolve_place(place)
+            nis = UNKNOWN if place.strip().lower() == UNKNOWN else gazetteer().nis_of(place)
             if nis:
                 events.append(SlotSet("municipality", nis))
         events.append(ActionExecuted("action_listen"))
@@ -51,21 +53,10 @@ class ActionChangeLanguage(Action):
         wanted = next(tracker.get_latest_entity_values("language"), None)
         if wanted not in {language.value for language in Language}:
             dispatcher.utter_message(
-                json_message={
-                    "template": "ask_language",
-                    "asks": "language",
-                    "args": {},
-                    "buttons": [
-                        {
-                            "template": f"language_{code.value}",
-                            "payload": f'/change_language{{"language":"{code.value}"}}',
-                        }
-                        for code in Language
-                    ],
-                }
+                json_message=message(Template.ASK_LANGUAGE, Asks.LANGUAGE, language_buttons())
             )
             return []
-        dispatcher.utter_message(json_message={"template": "language_changed", "args": {"language": wanted}})
+        dispatcher.utter_message(json_message=message(Template.LANGUAGE_CHANGED, args={"language": wanted}))
         return [SlotSet("language", wanted)]
 
 
@@ -78,5 +69,5 @@ class ActionStartOver(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(json_message={"template": "start_over", "asks": "concern", "args": {}})
+        dispatcher.utter_message(json_message=message(Template.START_OVER, Asks.CONCERN))
         return [AllSlotsReset(), ActiveLoop(None), SlotSet("language", locale(tracker).value)]

@@ -9,21 +9,12 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.asks import UNKNOWN_PLACE_BUTTON, payload
-from nlu.actions.context import UNKNOWN, locale
+from nlu.actions.slots import UNKNOWN, locale
+from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
 from referral_map.geography import Municipality, UnknownPlaceError, gazetteer
-from referral_map.taxonomy import Concern, Language, Role
+from referral_map.taxonomy import Concern, Role
 
 MAX_PLACE_BUTTONS = 5
-
-
-def place_button(nis: str, language: Language) -> dict[str, Any]:
-    place = gazetteer().get(nis)
-    return {
-        "template": "place_option",
-        "payload": payload("inform_place", place=nis),
-        "args": {"name": place.name(language), "nis": nis},
-    }
 
 
 class ValidateReferralForm(FormValidationAction):
@@ -60,14 +51,14 @@ class ValidateReferralForm(FormValidationAction):
         try:
             resolution = gazetteer().resolve(query)
         except UnknownPlaceError as error:
-            return self._offer("place_not_found", query, error.suggestions, dispatcher, tracker)
+            return self._offer(Template.PLACE_NOT_FOUND, query, error.suggestions, dispatcher, tracker)
         if resolution.ambiguous:
-            return self._offer("place_ambiguous", query, resolution.matches, dispatcher, tracker)
+            return self._offer(Template.PLACE_AMBIGUOUS, query, resolution.matches, dispatcher, tracker)
         return {"municipality": resolution.matches[0].nis}
 
     @staticmethod
     def _offer(
-        template: str,
+        template: Template,
         query: str,
         places: Sequence[Municipality],
         dispatcher: CollectingDispatcher,
@@ -75,13 +66,10 @@ class ValidateReferralForm(FormValidationAction):
     ) -> dict[str, Any]:
         """Ask again, with the candidate places as buttons; the form then skips its own question."""
         language = locale(tracker)
-        buttons = [place_button(m.nis, language) for m in places[:MAX_PLACE_BUTTONS]]
+        buttons = [place_button(m.nis, m.name(language)) for m in places[:MAX_PLACE_BUTTONS]]
         dispatcher.utter_message(
-            json_message={
-                "template": template,
-                "asks": "municipality",
-                "args": {"query": query},
-                "buttons": [*buttons, UNKNOWN_PLACE_BUTTON],
-            }
+            json_message=message(
+                template, Asks.MUNICIPALITY, [*buttons, UNKNOWN_PLACE_BUTTON], {"query": query}
+            )
         )
         return {"municipality": None, "place_hint_given": True}

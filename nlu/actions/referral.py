@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.context import referral_payload, situation
 from nlu.actions.map_source import directory, refer
+from nlu.actions.slots import situation
+from protocol.messages import ServiceRef, Template, referral
 from referral_map.routing import service_community
 from referral_map.taxonomy import Concern, Urgency
 
@@ -28,7 +31,8 @@ class ActionRefer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(json_message=referral_payload(refer(situation(tracker))))
+        now = dt.datetime.now(dt.UTC)
+        dispatcher.utter_message(json_message=referral(refer(situation(tracker), now), at=now))
         return [SlotSet("clarified", False)]
 
 
@@ -48,7 +52,8 @@ class ActionEmergencyReferral(Action):
         known = situation(
             tracker, concern=concern or Concern.VIOLENCE_THREAT, urgency=urgency or Urgency.ROUTINE
         )
-        payload = referral_payload(refer(known), template="emergency_referral")
+        now = dt.datetime.now(dt.UTC)
+        payload = referral(refer(known, now), Template.EMERGENCY_REFERRAL, at=now)
         dispatcher.utter_message(json_message=payload)
         return [
             SlotSet("concern", known.concern.value),
@@ -68,7 +73,8 @@ class ActionTalkToPerson(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         known = situation(tracker)
-        result = refer(known)
+        now = dt.datetime.now(dt.UTC)
+        result = refer(known, now)
         data = directory()
         community = service_community(known.language, result.municipality, data)
         line = data.rules.fallback.by_community.get(community)
@@ -79,8 +85,10 @@ class ActionTalkToPerson(Action):
             for r in result.referrals
             if r.service.channels.phones and r.reason not in safety and r.service.id not in ids
         ][:1]
-        services = [{"id": service_id, "location_id": None, "reason": "talk_to_person"} for service_id in ids]
-        payload = referral_payload(result, template="talk_to_person")
-        payload["referral"]["services"] = services
-        dispatcher.utter_message(json_message=payload)
+        services: list[ServiceRef] = [
+            {"id": service_id, "location_id": None, "reason": "talk_to_person"} for service_id in ids
+        ]
+        dispatcher.utter_message(
+            json_message=referral(result, Template.TALK_TO_PERSON, at=now, services=services)
+        )
         return [SlotSet("language", known.language.value)]

@@ -239,11 +239,11 @@
     if (ways.childNodes.length) card.appendChild(ways);
     if (service.opening) card.appendChild(el("p", { className: "service-opening" + (service.open_now ? " open" : ""), text: service.opening }));
     if (service.confidentiality) card.appendChild(el("p", { className: "service-confidentiality", text: service.confidentiality }));
+    if (service.cost) card.appendChild(el("p", { className: "service-cost", text: service.cost }));
     if (service.reason) card.appendChild(el("p", { className: "service-reason", text: service.reason }));
     if (service.last_verified) {
       // The bot's own sentence says when the information was checked and whether it may be out of date.
-      var lines = String(service.text || "").trim().split("\n");
-      var checked = lines.length > 1 ? lines[lines.length - 1] : t("checked", { date: formatDate(service.last_verified) });
+      var checked = service.checked || t("checked", { date: formatDate(service.last_verified) });
       var age = Date.now() - Date.parse(service.last_verified + "T00:00:00Z");
       card.appendChild(el("p", { className: "service-checked" + (age > 365 * 864e5 ? " stale" : ""), text: checked }));
     }

@@ -1,4 +1,4 @@
-"""Reading what the conversation knows: locale, role, concern, urgency and place."""
+"""Reading what the conversation knows from the tracker: locale, role, concern, urgency and place."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from referral_map.geography import gazetteer
-from referral_map.routing import RouteResult, Situation
+from referral_map.routing import Situation
 from referral_map.taxonomy import Concern, Language, Role, Urgency
 
 UNKNOWN = "unknown"
@@ -46,29 +46,4 @@ def _nis(value: Any) -> str | None:
         return None
     if value in gazetteer().by_nis:
         return value
-    return resolve_place(value)
-
-
-def resolve_place(text: str) -> str | None:
-    """A NIS code for a single clear match, else None."""
-    return gazetteer().nis_of(text)
-
-
-def referral_payload(result: RouteResult, template: str = "referral") -> dict[str, Any]:
-    """The custom payload of DESIGN section 4; the channel renders the details."""
-    situation = result.situation
-    return {
-        "template": template,
-        "args": {},
-        "referral": {
-            "situation": situation.ids(),
-            "services": [
-                {
-                    "id": referral.service.id,
-                    "location_id": referral.location.id if referral.location else None,
-                    "reason": referral.reason,
-                }
-                for referral in result.referrals
-            ],
-        },
-    }
+    return gazetteer().nis_of(value)

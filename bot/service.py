@@ -1,4 +1,4 @@
-"""Assembling the bot process: the chat core, the HTTP API and (with a token) Telegram."""
+"""Assembling the chat core every channel uses: the referral map, the session store, the Rasa client."""
 
 from __future__ import annotations
 
@@ -23,4 +23,9 @@ def build_service(settings: Settings) -> ChatService:
         db.load(directory, engine)
     except SQLAlchemyError as error:
         log.warning("cannot load the referral map into the database (%s): using the YAML data", error)
-    return ChatService(directory, SessionStore(engine, settings.retention), RasaClient(settings.rasa_url))
+    return ChatService(
+        directory,
+        SessionStore(engine, settings.retention),
+        RasaClient(settings.rasa_url),
+        settings.retention_days,
+    )

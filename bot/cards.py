@@ -1,0 +1,237 @@
+"""Referral cards: what each recommended service shows, built once from fields; channels lay them out.
+
+The action server chose the services (and local offices) and the moment it chose them; this module
+renders them as sent, without routing again (docs/DESIGN.md section 4). `referral_text` is the plain
+layout (console, the HTTP API's `text`); `bot.telegram.format` and the web page lay out the same fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bot.i18n import N_, _, date_text, time_text, weekday_time_text
+from protocol.messages import ServiceRef, Template
+from referral_map.directory import Directory
+from referral_map.geography import gazetteer
+from referral_map.phones import parse_phone
+from referral_map.routing import Referral, Situation, referral_at
+from referral_map.schemas import STALE_AFTER, Cost, PoliceContact, Service
+from referral_map.taxonomy import Concern, Language, Role
+
+CONCERN_NAMES = {
+    Concern.RADICALISATION: N_("worrying extremist ideas or groups"),
+    Concern.ONLINE_EXTREMISM: N_("extremist content or contacts online"),
+    Concern.TRAVEL_CONFLICT: N_("plans to leave for a conflict zone"),
+    Concern.POLARISATION: N_("tension or hate between groups"),
+    Concern.RELIGIOUS_QUESTION: N_("a question about religion"),
+    Concern.VIOLENCE_THREAT: N_("threats of violence"),
+    Concern.SELF_HARM: N_("thoughts of suicide or self-harm"),
+    Concern.VICTIM_SUPPORT: N_("support after violence"),
+    Concern.DETENTION: N_("a relative in prison or recently released"),
+    Concern.PROFESSIONAL_SUPPORT: N_("professional advice or training"),
+    Concern.YOUTH_SUPPORT: N_("help for a young person with school, work or welfare"),
+    Concern.PARENTING: N_("a general parenting question"),
+    Concern.OUT_OF_SCOPE: N_("another question"),
+}
+ROLE_NAMES = {
+    Role.PARENT: N_("a parent"),
+    Role.FAMILY: N_("a relative"),
+    Role.TEACHER: N_("school staff"),
+    Role.IMAM: N_("an imam or mosque representative"),
+    Role.YOUTH_WORKER: N_("a youth worker"),
+    Role.PROFESSIONAL: N_("a professional"),
+    Role.YOUNG_PERSON: N_("the young person concerned"),
+    Role.UNKNOWN: N_("someone who is worried"),
+}
+POLICE_SENTENCES = {
+    PoliceContact.NEVER: N_("They do not pass anything on to the police."),
+    PoliceContact.IMMINENT_DANGER: N_(
+        "They keep what you say confidential; only if a life is in danger may they warn the police."
+    ),
+    PoliceContact.YES: N_("They may inform the police or security services."),
+    PoliceContact.UNKNOWN: N_("We do not know whether they may inform the police: ask them when you call."),
+}
+
+
+def confidentiality_sentences(service: Service) -> list[str]:
+    sentences = []
+    anonymous = service.confidentiality.anonymous
+    if anonymous is True:
+        sentences.append(_("You can stay anonymous."))
+    elif anonymous is False:
+        sentences.append(_("You will be asked who you are."))
+    else:
+        sentences.append(_("We do not know whether you can stay anonymous."))
+    sentences.append(_(POLICE_SENTENCES[service.confidentiality.informs_police]))
+    return sentences
+
+
+def openness_sentence(referral: Referral) -> str:
+    openness = referral.openness
+    if openness.status == "open":
+        if referral.service.hours.always_open:
+            return _("Open day and night.")
+        if openness.closes_at:
+            return _("Open now, until {time}.").format(time=time_text(openness.closes_at))
+        return _("Open now.")
+    if openness.status == "closed":
+        if openness.next_opening:
+            return _("Closed now. Opens {when}.").format(when=weekday_time_text(openness.next_opening))
+        return _("Closed now.")
+    return _("We do not know their opening hours: call or look at their website.")
+
+
+def cost_sentence(service: Service) -> str | None:
+    return {
+        Cost.FREE: _("Free."),
+        Cost.CALL_RATE: _("You pay the normal cost of a call."),
+        Cost.PAID: _("This service is not free."),
+    }.get(service.cost)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One recommended service, every field already in the user's language."""
+
+    id: str
+    location_id: str | None
+    name: str
+    description: str
+    phone: str | None  # as dialled in Belgium: "078 15 00 10", "112"
+    tel: str | None  # a tel: link
+    phone_text: str | None  # "Phone: 078 15 00 10"
+    url: str | None
+    open_now: bool | None
+    opening: str
+    confidentiality: str
+    cost: str | None
+    reason: str
+    reason_code: str
+    last_verified: str  # ISO date
+    checked: str  # "Information last checked on ...", with a warning when it is old
+
+    def lines(self) -> list[str]:
+        """The card as lines of plain text, in the order every channel shows them."""
+        optional = [self.phone_text, self.url]
+        return [
+            self.name,
+            self.description,
+            *(line for line in optional if line),
+            self.opening,
+            self.confidentiality,
+            *([self.cost] if self.cost else []),
+            self.reason,
+            self.checked,
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "text": "\n".join(self.lines())}
+
+
+def build_card(referral: Referral, language: Language, explanation: str | None, today: dt.date) -> Card:
+    """The card of one referral; `explanation` is the msgid that says why it was chosen."""
+    service = referral.service
+    channels = referral.channels
+    phone = parse_phone(channels.phones[0].number) if channels.phones else None
+    checked = _("Information last checked on {date}.").format(date=date_text(service.last_verified))
+    if today - service.last_verified > STALE_AFTER:
+        checked += " " + _("It may be out of date.")
+    return Card(
+        id=service.id,
+        location_id=referral.location.id if referral.location else None,
+        name=referral.name(language),
+        description=service.description.get(language),
+        phone=phone.national if phone else None,
+        tel=phone.tel_uri if phone else None,
+        phone_text=_("Phone: {number}").format(number=phone.national) if phone else None,
+        url=referral.url,
+        open_now=referral.open_now,
+        opening=openness_sentence(referral),
+        confidentiality=" ".join(confidentiality_sentences(service)),
+        cost=cost_sentence(service),
+        reason=_(explanation) if explanation else _("This service fits your situation."),
+        reason_code=referral.reason,
+        last_verified=service.last_verified.isoformat(),
+        checked=checked,
+    )
+
+
+def situation_summary(situation: Situation) -> str:
+    """A short, name-free summary the user may copy and give to the service."""
+    place = (
+        gazetteer().get(situation.municipality).name(situation.language) if situation.municipality else None
+    )
+    parts = [
+        _("I am {role}.").format(role=_(ROLE_NAMES[situation.role])),
+        _("I am worried about {concern}.").format(concern=_(CONCERN_NAMES[situation.concern])),
+    ]
+    if place:
+        parts.append(_("We live in {place}.").format(place=place))
+    return " ".join(parts)
+
+
+INTRODUCTIONS = {
+    Template.EMERGENCY_REFERRAL: N_(
+        "If a life is in danger, call 112 now. For urgent police help, call 101."
+    ),
+    Template.TALK_TO_PERSON: N_("You can talk to a person here:"),
+    Template.REFERRAL: N_("These services can help you:"),
+}
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    """A rendered referral: the introduction, one card per service, and the summary to pass on."""
+
+    template: Template
+    situation: Situation
+    intro: str
+    cards: list[Card]
+    summary: str
+    closing: str  # the sentence that offers the summary, with the summary in it
+
+    def text(self) -> str:
+        return "\n\n".join([self.intro, *("\n".join(card.lines()) for card in self.cards), self.closing])
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "situation": self.situation.ids(),
+            "services": [card.as_json() for card in self.cards],
+            "summary": self.summary,
+        }
+
+
+def referral_view(
+    template: Template,
+    situation: Situation,
+    chosen: list[ServiceRef],
+    directory: Directory,
+    routed_at: dt.datetime,
+) -> ReferralView:
+    """The services as the action server chose them, open or closed at the moment it chose them."""
+    cards = []
+    for item in chosen:
+        service = directory.services.get(item["id"])
+        if service is None:  # the map changed since the action chose it
+            continue
+        location = next((loc for loc in service.locations if loc.id == item.get("location_id")), None)
+        referral = referral_at(service, location, item["reason"], routed_at)
+        cards.append(
+            build_card(
+                referral,
+                situation.language,
+                directory.rules.explanation(item["reason"]),
+                routed_at.date(),
+            )
+        )
+    summary = situation_summary(situation)
+    return ReferralView(
+        template,
+        situation,
+        _(INTRODUCTIONS.get(template, INTRODUCTIONS[Template.REFERRAL])),
+        cards,
+        summary,
+        _("You can pass this on when you call: {summary}").format(summary=summary),
+    )

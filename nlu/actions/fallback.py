@@ -1,0 +1,68 @@
+"""When the model is unsure: a clarifying question first, then the menu of situations."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from protocol.messages import (
+    TALK_TO_PERSON_BUTTON,
+    Asks,
+    Template,
+    concern_buttons,
+    intent_button,
+    message,
+)
+
+CLARIFY_CHOICES = 3
+CLARIFY_MIN_CONFIDENCE = 0.1
+
+
+class ActionClarify(Action):
+    """Two-stage fallback. First: 'did you mean ...?' with the likeliest intents as buttons.
+    Second time in a row: the menu of situations and a person to talk to."""
+
+    def name(self) -> str:
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("clarified"):
+            dispatcher.utter_message(
+                json_message=message(
+                    Template.FALLBACK_MENU, Asks.CONCERN, [*concern_buttons(), TALK_TO_PERSON_BUTTON]
+                )
+            )
+            return [SlotSet("clarified", False)]
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        likely = [
+            str(item["name"])
+            for item in ranking
+            if str(item.get("name", "")).startswith(("describe_", "emergency", "ask_"))
+            and item.get("confidence", 0) > CLARIFY_MIN_CONFIDENCE
+        ][:CLARIFY_CHOICES]
+        buttons = [intent_button(intent) for intent in likely]
+        dispatcher.utter_message(
+            json_message=message(Template.CLARIFY, Asks.CONCERN, [*buttons, TALK_TO_PERSON_BUTTON])
+        )
+        return [SlotSet("clarified", True)]
+
+
+class ActionDefaultFallback(Action):
+    """When no rule fits: the menu, and the turn is forgotten so the conversation continues."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            json_message=message(
+                Template.FALLBACK_MENU, Asks.CONCERN, [*concern_buttons(), TALK_TO_PERSON_BUTTON]
+            )
+        )
+        return [UserUtteranceReverted()]

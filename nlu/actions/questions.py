@@ -1,0 +1,56 @@
+"""The questions the form asks (role, concern, municipality), as custom payloads with buttons."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from protocol.messages import (
+    UNKNOWN_PLACE_BUTTON,
+    Asks,
+    Template,
+    concern_buttons,
+    message,
+    role_buttons,
+)
+
+
+class ActionAskRole(Action):
+    def name(self) -> str:
+        return "action_ask_role"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(json_message=message(Template.ASK_ROLE, Asks.ROLE, role_buttons()))
+        return []
+
+
+class ActionAskConcern(Action):
+    def name(self) -> str:
+        return "action_ask_concern"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(json_message=message(Template.ASK_CONCERN, Asks.CONCERN, concern_buttons()))
+        return []
+
+
+class ActionAskMunicipality(Action):
+    """Ask where the user lives, unless the validator has just offered suggestions."""
+
+    def name(self) -> str:
+        return "action_ask_municipality"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("place_hint_given"):
+            return [SlotSet("place_hint_given", False)]
+        dispatcher.utter_message(
+            json_message=message(Template.ASK_MUNICIPALITY, Asks.MUNICIPALITY, [UNKNOWN_PLACE_BUTTON])
+        )
+        return []
