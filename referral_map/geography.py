@@ -23,7 +23,6 @@ from rapidfuzz.distance import OSA
 from referral_map.taxonomy import Community, Language
 
 GEO_DIR = Path(__file__).parent / "data" / "geo"
-BRUSSELS_PROVINCE = "04000"
 # English exonyms people use for a few cities; Statbel has none.
 ENGLISH_NAMES = {
     "11002": "Antwerp",

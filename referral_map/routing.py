@@ -96,7 +96,7 @@ def route(
     data = directory or default_directory()
     place = gazetteer().get(situation.municipality) if situation.municipality else None
     community = service_community(situation.language, place, data)
-    ranking = _Ranking(situation, place, data)
+    ranking = _Ranking(situation, place, data, community)
 
     chosen: dict[str, tuple[Location | None, str]] = {}
 
@@ -125,9 +125,7 @@ def route(
             break
         add(service_id, reason)
 
-    fallback_id = data.rules.fallback.by_community[
-        community if community in COMMUNITY_FALLBACK else Community.FRENCH
-    ]
+    fallback_id = data.rules.fallback.by_community[community]  # never Brussels: see service_community
     if len(chosen) == safety_count:
         add(fallback_id, data.rules.fallback.id)
 
@@ -147,9 +145,6 @@ def route(
         referrals[safety_count:], candidates, fallback_id, chosen, ranking, data, moment
     )
     return RouteResult(situation, community, place, tuple(referrals))
-
-
-COMMUNITY_FALLBACK = {Community.FLEMISH, Community.FRENCH, Community.GERMAN}
 
 
 def service_community(language: Language, place: Municipality | None, data: Directory) -> Community:
@@ -180,11 +175,13 @@ def _in_brussels(place: Municipality | None, situation: Situation, data: Directo
 class _Ranking:
     """Which services reach this place, and in which order they fit the situation."""
 
-    def __init__(self, situation: Situation, place: Municipality | None, data: Directory) -> None:
+    def __init__(
+        self, situation: Situation, place: Municipality | None, data: Directory, community: Community
+    ) -> None:
         self.situation = situation
         self.place = place
         self.data = data
-        self.community = service_community(situation.language, place, data)
+        self.community = community
 
     def covers(self, area: ServiceArea, community: Community | None = None) -> bool:
         """Whether an area covers the place; with no place, the community's own services do."""

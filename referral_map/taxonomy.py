@@ -53,8 +53,6 @@ class Community(StrEnum):
     BRUSSELS = "brussels"
 
 
-LANGUAGES: tuple[Language, ...] = tuple(Language)
-
 # The official language(s) of each community; Brussels services exist in Dutch and French.
 COMMUNITY_LANGUAGES: dict[Community, tuple[Language, ...]] = {
     Community.FLEMISH: (Language.NL,),

@@ -12,7 +12,6 @@ from rasa_sdk.types import DomainDict
 from nlu.actions.map_source import directory, refer
 from nlu.actions.slots import situation
 from protocol.messages import ServiceRef, Template, referral
-from referral_map.routing import service_community
 from referral_map.taxonomy import Concern, Urgency
 
 PRE_EMPTING_INTENTS = {
@@ -76,8 +75,7 @@ class ActionTalkToPerson(Action):
         now = dt.datetime.now(dt.UTC)
         result = refer(known, now)
         data = directory()
-        community = service_community(known.language, result.municipality, data)
-        line = data.rules.fallback.by_community.get(community)
+        line = data.rules.fallback.by_community.get(result.community)
         safety = {rule.id for rule in data.rules.safety}
         ids = [line] if line else []
         ids += [
