@@ -14,10 +14,10 @@ from typing import Any
 
 import uvicorn
 
-from bot.app import build_service
 from bot.http_api import create_app
+from bot.service import build_service
 from bot.settings import Settings
-from bot.stack import Stack
+from stack.processes import Stack
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ async def _report_ready(stack: Stack | None, began: float) -> None:
 
 
 def run(settings: Settings | None = None) -> int:
-    from nlu.model import ensure_model
+    from stack.model import ensure_model
 
     settings = settings or Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -24,12 +24,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot.app import build_service
 from bot.chat import ChatService
-from bot.i18n import current_language, language_name
+from bot.i18n import _, language_name, use_language
+from bot.service import build_service
 from bot.sessions import pseudonym
 from bot.settings import Settings
-from bot.stack import Stack
 from bot.telegram import (
     SORRY,
     WEBHOOK_PATH,
@@ -41,9 +40,11 @@ from bot.telegram import (
     telegram_language,
     webhook_route,
 )
-from bot.telegram_format import MESSAGE_LIMIT, Outgoing, to_messages, utf16_len, visible
+from bot.telegram.format import MESSAGE_LIMIT, Outgoing, to_messages, utf16_len, visible
+from bot.telegram.keyboards import remember
 from bot.templates import Rendered, button_title
 from referral_map.taxonomy import Language
+from stack.processes import Stack
 from tests.auxil import updates
 from tests.auxil.bot_api import TOKEN, BotApi, Call
 
@@ -81,19 +82,13 @@ def rendered(
     service: ChatService, template: str, language: Language, args: dict[str, Any] | None = None
 ) -> str:
     """What the bot's own template says in a language, as Telegram shows it."""
-    token = current_language.set(language)
-    try:
+    with use_language(language):
         return service.renderer.render({"template": template, "args": args or {}}).text
-    finally:
-        current_language.reset(token)
 
 
 def title(template: str, language: Language) -> str:
-    token = current_language.set(language)
-    try:
+    with use_language(language):
         return button_title(template)
-    finally:
-        current_language.reset(token)
 
 
 def shown(calls: list[Call]) -> list[str]:
@@ -379,9 +374,9 @@ def test_dynamic_text_is_escaped() -> None:
 def test_long_button_payloads_get_a_short_key_per_chat() -> None:
     chat = ChatData()
     payload = '/inform_place{"municipality":"Sint-Jans-Molenbeek","query":"molenbeek saint jean"}'
-    key = chat.remember(payload)
+    key = remember(chat, payload)
     assert len(key.encode()) <= 64
-    assert chat.remember(payload) == key
+    assert remember(chat, payload) == key
     assert chat.payloads[key] == payload
 
 
@@ -454,13 +449,8 @@ def test_an_error_is_logged_then_the_user_is_told_and_the_bot_keeps_answering(
         answer = await person.command("help")
         attempts = sent(answer)
         assert len(attempts) == 2  # the help that failed, then the apology
-        token = current_language.set(Language.NL)
-        try:
-            from bot.i18n import _
-
+        with use_language(Language.NL):
             apology = _(SORRY)
-        finally:
-            current_language.reset(token)
         assert attempts[1].text == apology
         later = await person.command("help")
         assert shown(later) == [rendered(harness.service, "help", Language.NL)]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 import phonenumbers
 
+from bot.cards import Card, ReferralView
 from bot.templates import Button, Rendered
+from protocol.messages import Template
 
 # Telegram's limit for one message, counted in UTF-16 code units after the HTML is parsed.
 MESSAGE_LIMIT = 4096
@@ -85,63 +86,53 @@ def _link(url: str) -> str:
     return escape(url)
 
 
-def _phone_line(line: str, phone: str, tel: str | None) -> str:
+def _phone_line(card: Card) -> str:
+    """ "Phone: <b>078 15 00 10</b> (+32 78 15 00 10)": the number bold, the full form for tapping abroad."""
+    phone, line = card.phone or "", card.phone_text or ""
     before, _found, after = line.partition(phone)
     number = f"<b>{escape(phone)}</b>"
-    full = international(tel)
+    full = international(card.tel)
     if full and full != phone:
         number += f" ({escape(full)})"
     return escape(before) + number + escape(after)
 
 
-def card_html(card: dict[str, Any]) -> str:
+def card_html(card: Card) -> str:
     """A service card: the name in bold, the number and link tappable, the date it was last checked in italics."""
-    lines = str(card.get("text", "")).split("\n")
-    name = str(card.get("name") or lines[0])
-    url, phone = card.get("url"), card.get("phone")
-    out = [f"<b>{escape(name)}</b>"]
-    rest = lines[1:]
-    for number, line in enumerate(rest):
-        if not line.strip():
-            continue
-        if url and line == url:
-            out.append(_link(url))
-        elif phone and phone in line:
-            out.append(_phone_line(line, str(phone), card.get("tel")))
-        elif number == len(rest) - 1:
-            out.append(f"<i>{escape(line)}</i>")
-        else:
-            out.append(escape(line))
-    return "\n".join(out)
+    lines = [f"<b>{escape(card.name)}</b>", escape(card.description)]
+    if card.phone_text:
+        lines.append(_phone_line(card))
+    if card.url:
+        lines.append(_link(card.url))
+    lines += [escape(card.opening), escape(card.confidentiality)]
+    if card.cost:
+        lines.append(escape(card.cost))
+    lines += [escape(card.reason), f"<i>{escape(card.checked)}</i>"]
+    return "\n".join(line for line in lines if line)
 
 
-def summary_html(closing: str, summary: str) -> str:
+def summary_html(view: ReferralView) -> str:
     """The closing sentence with the situation summary in a code block, so it can be copied in one tap."""
-    before, found, after = closing.partition(summary) if summary else (closing, "", "")
+    before, found, after = view.closing.partition(view.summary) if view.summary else (view.closing, "", "")
     if not found:
-        return escape(closing)
-    return f"{escape(before.rstrip())}\n<pre>{escape(summary)}</pre>{escape(after)}"
+        return escape(view.closing)
+    return f"{escape(before.rstrip())}\n<pre>{escape(view.summary)}</pre>{escape(after)}"
 
 
-def referral_messages(rendered: Rendered, referral: dict[str, Any]) -> list[Outgoing]:
+def referral_messages(view: ReferralView, buttons: list[Button]) -> list[Outgoing]:
     """The introduction, one message per service, then the summary; the buttons go under the last one."""
-    paragraphs = rendered.text.split("\n\n")
-    intro = escape(paragraphs[0])
-    if rendered.template == "emergency_referral":
+    intro = escape(view.intro)
+    if view.template is Template.EMERGENCY_REFERRAL:
         intro = f"<b>{intro}</b>"
-    messages = [Outgoing(intro)]
-    messages += [Outgoing(card_html(card)) for card in referral.get("services", [])]
-    if len(paragraphs) > 1:
-        messages.append(Outgoing(summary_html(paragraphs[-1], str(referral.get("summary") or ""))))
-    last = messages.pop()
-    messages.append(Outgoing(last.html, rendered.buttons))
+    messages = [Outgoing(intro), *(Outgoing(card_html(card)) for card in view.cards)]
+    messages.append(Outgoing(summary_html(view), buttons))
     return messages
 
 
 def to_messages(rendered: Rendered) -> list[Outgoing]:
     """One rendered message as the Telegram messages that show it, each within Telegram's limit."""
     if rendered.referral:
-        messages = referral_messages(rendered, rendered.referral)
+        messages = referral_messages(rendered.referral, rendered.buttons)
         if all(utf16_len(visible(m.html)) <= MESSAGE_LIMIT for m in messages):
             return messages
     return plain_messages(rendered.text, rendered.buttons)

@@ -1,0 +1,76 @@
+"""Buttons under a message: the callback data each carries, and the concern menu.
+
+A button's callback_data is at most 64 bytes. The payload travels in it ("=" + payload) when it fits;
+a longer one is kept in the chat's memory and the button carries a short key ("#" + a number).
+The language buttons of /language carry "lang:" + the language code and never reach Rasa.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import use_language
+from bot.telegram.context import ChatData
+from bot.templates import Button, Rendered, button_title
+from protocol.messages import concern_buttons
+from referral_map.taxonomy import Language
+
+CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
+REMEMBERED_PAYLOADS = 200  # per chat, for button payloads too long to travel in callback_data
+LANGUAGE_PREFIX = "lang:"
+DIRECT_PREFIX = "="  # "=" + the payload itself
+KEY_PREFIX = "#"  # "#" + a short key into ChatData.payloads
+
+
+def remember(chat_data: ChatData, payload: str) -> str:
+    """A short callback key for a payload too long for Telegram's 64 bytes."""
+    for key, known in chat_data.payloads.items():
+        if known == payload:
+            return key
+    key = f"{KEY_PREFIX}{chat_data.next_key:x}"
+    chat_data.next_key += 1
+    chat_data.payloads[key] = payload
+    while len(chat_data.payloads) > REMEMBERED_PAYLOADS:
+        del chat_data.payloads[next(iter(chat_data.payloads))]
+    return key
+
+
+def callback_data(button: Button, chat_data: ChatData | None) -> str:
+    """What a button sends back when pressed: a language choice, its payload, or a key to its payload."""
+    if button.payload.startswith(LANGUAGE_PREFIX):
+        return button.payload
+    data = DIRECT_PREFIX + button.payload
+    if len(data.encode()) > CALLBACK_LIMIT:
+        data = remember(chat_data or ChatData(), button.payload)
+    return data
+
+
+def payload_of(data: str, chat_data: ChatData | None) -> str | None:
+    """The payload a pressed button stands for; None when it is no longer remembered (an old message)."""
+    if data.startswith(DIRECT_PREFIX):
+        return data.removeprefix(DIRECT_PREFIX)
+    return chat_data.payloads.get(data) if chat_data is not None else None
+
+
+def keyboard(buttons: list[Button], chat_data: ChatData | None) -> InlineKeyboardMarkup | None:
+    """One button per row; None when there are no buttons."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(button.title, callback_data=callback_data(button, chat_data))]
+            for button in buttons
+        ]
+    )
+
+
+def concern_menu(language: Language) -> list[Button]:
+    """One button per concern, in the given language; a press sends the payload that describes it."""
+    with use_language(language):
+        return [Button(button_title(button["template"]), button["payload"]) for button in concern_buttons()]
+
+
+def with_menu(rendered: Rendered, language: Language) -> Rendered:
+    """The message with the concern menu as its buttons."""
+    rendered.buttons = concern_menu(language)
+    return rendered
