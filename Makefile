@@ -46,7 +46,7 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 	touch $@
 
 model: app-env rasa-env
-	$(BIN)/python -m nlu.model
+	$(BIN)/python -m stack.model
 
 map: app-env
 	$(BIN)/wegwijzer map load
@@ -56,7 +56,7 @@ lint: app-env
 	$(BIN)/ruff format --check .
 
 typecheck: app-env
-	$(BIN)/mypy referral_map bot nlu tests
+	$(BIN)/mypy referral_map protocol bot nlu stack tests
 
 rasa-validate: rasa-env
 	cd nlu && ../$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
@@ -73,7 +73,7 @@ browser: app-env
 		$(BIN)/python -m pip install --quiet $$(grep -E '^(playwright|greenlet|axe-playwright-python)==' requirements/app.lock)
 
 rasa-test-core: model
-	cd nlu && ../$(RASA) test core --model "$$(../$(BIN)/python -m nlu.model)" --stories tests/stories \
+	cd nlu && ../$(RASA) test core --model "$$(../$(BIN)/python -m stack.model)" --stories tests/stories \
 		--fail-on-prediction-errors --out results/core
 
 dev-eval: model

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sys
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
-from bot.evaluate import evaluate, read_cases, rest_client
-from bot.stack import Stack, answers
+from bot.evaluate import RestClient, evaluate, read_cases
 from referral_map import cli as map_cli
+from stack.processes import Stack, answers, free_port
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,26 +49,20 @@ def _chat(args: argparse.Namespace) -> int:
     return chat(language)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _eval(args: argparse.Namespace) -> int:
     try:
         cases = read_cases(args.files)
     except (OSError, ValueError) as error:
         raise map_cli.UsageError(str(error)) from None
     if answers(f"{args.rasa}/status"):
-        with closing(rest_client(args.rasa)) as send:
+        with closing(RestClient(args.rasa)) as send:
             report = evaluate(cases, send)
     else:
-        from nlu.model import ensure_model
+        from stack.model import ensure_model
 
         print(f"{args.rasa} does not answer: starting the action server and Rasa", file=sys.stderr)
         stack = Stack(ensure_model(), rasa_port=free_port(), action_port=free_port())
-        with stack, closing(rest_client(stack.rasa_url)) as send:
+        with stack, closing(RestClient(stack.rasa_url)) as send:
             report = evaluate(cases, send)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0

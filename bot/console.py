@@ -7,13 +7,13 @@ import sys
 import uuid
 from collections.abc import Callable
 
-from bot.app import build_service
 from bot.chat import ChatService
-from bot.i18n import current_language
+from bot.service import build_service
 from bot.settings import Settings
-from bot.stack import Stack, answers
 from bot.templates import Rendered
+from protocol.messages import Template
 from referral_map.taxonomy import Language
+from stack.processes import Stack, answers
 
 PROMPT = "> "
 
@@ -37,8 +37,7 @@ async def converse(
     write: Callable[[str], None],
 ) -> None:
     session = f"console-{uuid.uuid4().hex}"
-    current_language.set(language)
-    payloads = show([service.renderer.render({"template": "welcome"})], write)
+    payloads = show([service.own(Template.WELCOME, language)], write)
     while True:
         line = await asyncio.to_thread(read)
         if line is None or line.strip() in {"/quit", "/exit"}:
@@ -48,12 +47,11 @@ async def converse(
             reply = await service.handle(session, payload=payloads[int(choice) - 1], locale=language)
         elif choice == "/forget":
             await service.forget(session)
-            write(service.renderer.render({"template": "forgotten"}).text)
+            write(service.own(Template.FORGOTTEN, language).text)
             continue
         else:
             reply = await service.handle(session, text=line, locale=language)
         language = reply.locale
-        current_language.set(language)
         payloads = show(reply.messages, write)
 
 
@@ -70,7 +68,7 @@ def chat(language: Language) -> int:
     if answers(f"{settings.rasa_url}/status"):
         asyncio.run(converse(service, language, _read, print))
         return 0
-    from nlu.model import ensure_model
+    from stack.model import ensure_model
 
     print("Starting Rasa and the action server (about half a minute)...", file=sys.stderr)
     with Stack(ensure_model(), rasa_port=settings.rasa_port, action_port=settings.actions_port):

@@ -1,4 +1,4 @@
-"""`wegwijzer eval FILE`: play each case as a new conversation and score it (DESIGN section 8)."""
+"""`wegwijzer eval FILE`: play each case as a new conversation and score it (docs/DESIGN.md section 8)."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, Any]:
     with_concern = [r for r in results if "concern" in r.expect and r.expect["concern"] != "out_of_scope"]
     with_role = [r for r in results if "role" in r.expect]
     emergencies = [r for r in results if r.expect.get("urgency") == "emergency"]
-    # A threat of violence puts 112 and 101 first by design (DESIGN section 6): not a false emergency.
+    # A threat of violence puts 112 and 101 first by design (docs/DESIGN.md section 6): not a false emergency.
     not_emergencies = [
         r
         for r in results

@@ -1,4 +1,4 @@
-"""The HTTP chat API of DESIGN section 5 and the web chat page, served by the bot process."""
+"""The HTTP chat API of docs/DESIGN.md section 5 and the web chat page, served by the bot process."""
 
 from __future__ import annotations
 

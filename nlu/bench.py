@@ -17,11 +17,10 @@ from pathlib import Path
 
 import httpx
 
-from bot.cli import free_port
-from bot.measure import latency_text, rss_mb
-from bot.stack import RASA_BIN, Stack, answers
 from nlu.evaluate_nlu import TEST_DIR, read_examples
-from nlu.model import ensure_model
+from stack.measure import latency_text, rss_mb
+from stack.model import ensure_model
+from stack.processes import RASA_BIN, Stack, answers, free_port
 
 TURN_TEXTS = [
     "mijn zoon van 15 kijkt de hele dag IS-filmpjes",

@@ -18,16 +18,15 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from bot.app import build_service
-from bot.cli import free_port
 from bot.http_api import create_app
-from bot.measure import latency_text, rss_mb
+from bot.service import build_service
 from bot.settings import Settings
-from bot.stack import Stack
 from bot.telegram import build_application, running
-from nlu.model import ensure_model
 from referral_map import db
 from referral_map.directory import load_directory
+from stack.measure import latency_text, rss_mb
+from stack.model import ensure_model
+from stack.processes import Stack, free_port
 from tests.auxil import updates
 from tests.auxil.bot_api import TOKEN, BotApi
 from tests.test_telegram import Harness

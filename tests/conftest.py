@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import free_port
-from bot.stack import Stack
 from referral_map import db
 from referral_map.directory import load_directory
+from stack.processes import Stack, free_port
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    from nlu.model import ensure_model
+    from stack.model import ensure_model
 
     state = tmp_path_factory.mktemp("stack")
     url = f"sqlite:///{state / 'map.sqlite3'}"
@@ -55,8 +54,8 @@ def http_api(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     import httpx
     import uvicorn
 
-    from bot.app import build_service
     from bot.http_api import create_app
+    from bot.service import build_service
     from bot.settings import Settings
 
     state = tmp_path_factory.mktemp("bot")
@@ -84,3 +83,15 @@ def http_api(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     yield url
     server.should_exit = True
     thread.join(timeout=10)
+
+
+# Tests that need the trained model and the running Rasa and action servers (directly or through the
+# bot's HTTP API, Telegram or the browser) are slow: `pytest -m "not slow"` runs the rest in seconds.
+SLOW_FIXTURES = frozenset({"stack", "http_api"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    slow = pytest.mark.slow
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(slow)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.stack import Stack
+from stack.processes import Stack
 
 SCRIPT = Path(sys.executable).with_name("wegwijzer")
 

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.stack import Stack
+from stack.processes import Stack
 
 
 class Conversation:

@@ -6,9 +6,9 @@ import json
 from contextlib import closing
 from pathlib import Path
 
-from bot.evaluate import evaluate, read_cases, rest_client
-from bot.stack import Stack
+from bot.evaluate import RestClient, evaluate, read_cases
 from nlu import evaluate_nlu
+from stack.processes import Stack
 from tests.conftest import FIGURES
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
@@ -34,7 +34,7 @@ def test_held_out_nlu_scores_per_language(stack: Stack, artifacts: Path) -> None
 
 def test_development_set_through_the_rest_channel(stack: Stack, artifacts: Path) -> None:
     cases = read_cases(sorted(EVAL_DIR.glob("dev_*.jsonl")))
-    with closing(rest_client(stack.rasa_url)) as send:
+    with closing(RestClient(stack.rasa_url)) as send:
         report = evaluate(cases, send)
     (artifacts / "dev_eval.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
