@@ -34,7 +34,7 @@ class Situation(BaseModel):
     language: Language
 
     def ids(self) -> dict[str, str | None]:
-        """The situation in the shared ids of DESIGN section 2."""
+        """The situation in the shared ids of docs/DESIGN.md section 2."""
         return {
             "role": self.role.value,
             "concern": self.concern.value,

@@ -1,4 +1,4 @@
-"""The shared ids of DESIGN section 2: roles, concerns, urgency, languages, communities."""
+"""The shared ids of docs/DESIGN.md section 2: roles, concerns, urgency, languages, communities."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def parse_choice(kind: type[E], value: str, what: str) -> E:
         raise ValueError(f"unknown {what} {value!r}; valid values: {valid}") from None
 
 
-# DESIGN section 3: these ids must exist in the referral map and mean these services.
+# docs/DESIGN.md section 3: these ids must exist in the referral map and mean these services.
 CANONICAL_SERVICE_IDS: tuple[str, ...] = (
     "opvoedingslijn", "caw", "netwerk-islamexperten", "huizen-van-het-kind", "clb-clbchat",
     "tele-onthaal-106", "awel-102", "hulplijn-1712", "zelfmoordlijn-1813", "vvsg-radicalisering",

@@ -1,4 +1,4 @@
-"""The HTTP chat API of DESIGN section 5: every field, every error code; and the degraded mode."""
+"""The HTTP chat API of docs/DESIGN.md section 5: every field, every error code; and the degraded mode."""
 
 from __future__ import annotations
 

@@ -81,8 +81,14 @@ def test_old_information_is_flagged() -> None:
 
 
 def test_recent_information_is_not_flagged() -> None:
-    card = card_of(render(referral(["caprev"], "fr"), Language.FR, now=dt.datetime.fromisoformat("2026-12-01T10:00+01:00")))
-    assert dt.date.fromisoformat(card["last_verified"]) > dt.date(2025, 12, 1), "pick a recently checked service"
+    card = card_of(
+        render(
+            referral(["caprev"], "fr"), Language.FR, now=dt.datetime.fromisoformat("2026-12-01T10:00+01:00")
+        )
+    )
+    assert dt.date.fromisoformat(card["last_verified"]) > dt.date(2025, 12, 1), (
+        "pick a recently checked service"
+    )
     with use_language(Language.FR):
         assert _("It may be out of date.") not in card["checked"]
 
@@ -127,4 +133,6 @@ def test_a_referral_is_rendered_as_the_action_sent_it() -> None:
     assert rendered.referral is not None
     assert rendered.referral.cards[0].location_id == office.id
     assert rendered.referral.cards[0].name == office.name.get(Language.NL)
-    assert card_of(render(caprev, Language.FR, now=TUESDAY_MORNING))["open_now"] is False  # closed on Sunday night
+    assert (
+        card_of(render(caprev, Language.FR, now=TUESDAY_MORNING))["open_now"] is False
+    )  # closed on Sunday night

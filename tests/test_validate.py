@@ -122,7 +122,7 @@ def test_unknown_municipality_in_an_area_is_an_error(data_copy: Path) -> None:
 def test_a_rule_without_an_explanation_is_an_error(data_copy: Path) -> None:
     path = data_copy / "routing.yaml"
     text = path.read_text(encoding="utf-8")
-    line = next(li for li in text.splitlines() if li.strip().startswith("explain: \"For school staff"))
+    line = next(li for li in text.splitlines() if li.strip().startswith('explain: "For school staff'))
     path.write_text(text.replace(line + "\n", "", 1), encoding="utf-8")
     problems = _errors(validate(data_copy))
     assert problems and any("explain" in f"{p.field} {p.message}" for p in problems), problems
