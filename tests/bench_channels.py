@@ -29,7 +29,7 @@ from stack.model import ensure_model
 from stack.processes import Stack, free_port
 from tests.auxil import updates
 from tests.auxil.bot_api import TOKEN, BotApi
-from tests.test_telegram import Harness
+from tests.bot.telegram.conftest import Harness
 
 TURNS = [
     ("nl", "mijn zoon van 15 kijkt de hele dag IS-filmpjes"),

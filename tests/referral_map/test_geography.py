@@ -6,7 +6,7 @@ import pytest
 from referral_map.geography import UnknownPlaceError, gazetteer, normalise
 from referral_map.taxonomy import Community
 
-REFERENCE = Path(__file__).resolve().parent / "data" / "reference" / "geo"  # see its README
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference" / "geo"  # see its README
 
 
 def _postcode_rows() -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from nlu.evaluate_nlu import parse_annotated, read_examples
 from nlu.separation import brute_force_pairs, jaccard, near_pairs, token_set
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def _texts(pattern: str) -> set[str]:

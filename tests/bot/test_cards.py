@@ -1,0 +1,58 @@
+"""Referral cards: phone, hours, confidentiality, reason, how current the facts are."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.i18n import _, use_language
+from referral_map.routing import default_directory
+from referral_map.taxonomy import Language
+from tests.bot.rendering import SUNDAY_NIGHT, card_of, referral, render
+
+
+def test_referral_card_in_french_with_phone_hours_confidentiality_and_summary() -> None:
+    rendered = render(referral(["caprev"], "fr"), Language.FR)
+    card = card_of(rendered)
+    assert card["name"].startswith("CAPREV")
+    assert card["phone"] == "0800 11 172" and card["tel"] == "tel:+3280011172"
+    assert card["open_now"] is True
+    assert "13:00" in card["opening"]
+    assert card["confidentiality"]
+    assert rendered.referral is not None and "Liège" in rendered.referral.summary
+    assert "0800 11 172" in rendered.text
+
+
+def test_closed_service_says_when_it_opens() -> None:
+    card = card_of(render(referral(["caprev"], "fr"), Language.FR, now=SUNDAY_NIGHT))
+    assert card["open_now"] is False
+    assert "09:00" in card["opening"]
+
+
+def test_old_information_is_flagged() -> None:
+    card = card_of(render(referral(["wegweiser-ostbelgien"], "de", municipality="63023"), Language.DE))
+    assert card["last_verified"] == "2017-01-01"
+    with use_language(Language.DE):
+        warning = _("It may be out of date.")
+    assert warning in card["checked"] and warning in card["text"]
+
+
+def test_recent_information_is_not_flagged() -> None:
+    card = card_of(
+        render(
+            referral(["caprev"], "fr"), Language.FR, now=dt.datetime.fromisoformat("2026-12-01T10:00+01:00")
+        )
+    )
+    assert dt.date.fromisoformat(card["last_verified"]) > dt.date(2025, 12, 1), (
+        "pick a recently checked service"
+    )
+    with use_language(Language.FR):
+        assert _("It may be out of date.") not in card["checked"]
+
+
+def test_the_reason_shown_is_the_rules_explanation_in_routing_yaml() -> None:
+    card = card_of(render(referral(["caprev"], "fr"), Language.FR))
+    explain = default_directory().rules.explanation("worry_french")
+    assert explain is not None
+    with use_language(Language.FR):
+        assert card["reason"] == _(explain) != explain
+    assert card["reason_code"] == "worry_french"

@@ -1,0 +1,29 @@
+"""The clarifying question, then the menu."""
+
+from rasa_sdk.events import SlotSet
+
+from nlu.actions.fallback import ActionClarify
+from tests.nlu.actions.conftest import MakeTracker, run
+
+
+def test_two_stage_fallback(tracker: MakeTracker) -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "describe_polarisation", "confidence": 0.3},
+        {"name": "greet", "confidence": 0.2},
+        {"name": "describe_radicalisation", "confidence": 0.15},
+    ]
+    [message], events = run(ActionClarify(), tracker(intent="nlu_fallback", ranking=ranking))
+    assert message["template"] == "clarify"
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/describe_polarisation",
+        "/describe_radicalisation",
+        "/ask_human",
+    ]
+    assert events == [SlotSet("clarified", True)]
+    [message], events = run(
+        ActionClarify(), tracker({"clarified": True}, intent="nlu_fallback", ranking=ranking)
+    )
+    assert message["template"] == "fallback_menu"
+    assert len(message["buttons"]) == 13
+    assert events == [SlotSet("clarified", False)]

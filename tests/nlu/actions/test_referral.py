@@ -1,0 +1,99 @@
+"""The actions that end in referrals: the form's result, emergencies, talk to a person."""
+
+import pytest
+from rasa_sdk.events import ActiveLoop, SlotSet
+
+from nlu.actions.referral import ActionEmergencyReferral, ActionRefer, ActionTalkToPerson
+from tests.nlu.actions.conftest import MakeTracker, run
+
+
+def test_refer_routes_the_collected_situation(tracker: MakeTracker) -> None:
+    slots = {"role": "teacher", "concern": "polarisation", "municipality": "44021"}
+    [message], events = run(ActionRefer(), tracker(slots, locale="fr"))
+    assert message["template"] == "referral"
+    assert message["referral"]["situation"] == {
+        "role": "teacher",
+        "concern": "polarisation",
+        "urgency": "routine",
+        "municipality": "44021",
+        "language": "fr",
+    }
+    assert message["referral"]["services"][0] == {
+        "id": "clb-clbchat",
+        "location_id": None,
+        "reason": "teacher_worried_flanders",
+    }
+    assert events == [SlotSet("clarified", False)]
+
+
+def test_refer_without_a_place_uses_community_wide_services(tracker: MakeTracker) -> None:
+    slots = {"role": "parent", "concern": "radicalisation", "municipality": "unknown"}
+    [message], _ = run(ActionRefer(), tracker(slots, locale="nl"))
+    assert message["referral"]["situation"]["municipality"] is None
+    assert [s["id"] for s in message["referral"]["services"]][:2] == ["opvoedingslijn", "caw"]
+
+
+def test_emergency_pre_empts_the_form(tracker: MakeTracker) -> None:
+    [message], events = run(
+        ActionEmergencyReferral(),
+        tracker({"role": "parent"}, intent="emergency", locale="fr", active_loop="referral_form"),
+    )
+    assert message["template"] == "emergency_referral"
+    assert [s["id"] for s in message["referral"]["services"]][:2] == ["emergency-112", "police-101"]
+    assert message["referral"]["situation"]["urgency"] == "emergency"
+    assert events == [
+        SlotSet("concern", "violence_threat"),
+        SlotSet("urgency", "emergency"),
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "line"),
+    [("nl", "zelfmoordlijn-1813"), ("fr", "centre-prevention-suicide"), ("de", "telefonhilfe-108")],
+)
+def test_self_harm_puts_the_suicide_line_first(tracker: MakeTracker, locale: str, line: str) -> None:
+    [message], events = run(ActionEmergencyReferral(), tracker(intent="describe_self_harm", locale=locale))
+    assert message["referral"]["services"][0] == {"id": line, "location_id": None, "reason": "self_harm_line"}
+    assert events == [
+        SlotSet("concern", "self_harm"),
+        SlotSet("urgency", "routine"),
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+    ]
+
+
+def test_emergency_with_an_unvalidated_place_still_routes(tracker: MakeTracker) -> None:
+    [message], _ = run(
+        ActionEmergencyReferral(), tracker({"municipality": "eupen"}, intent="emergency", locale="de")
+    )
+    assert message["referral"]["situation"]["municipality"] == "63023"
+    [message], _ = run(
+        ActionEmergencyReferral(), tracker({"municipality": "bahnhof"}, intent="emergency", locale="de")
+    )
+    assert message["referral"]["situation"]["municipality"] is None
+    assert message["referral"]["services"][0]["id"] == "emergency-112"
+
+
+def test_violence_threat_puts_112_and_101_first(tracker: MakeTracker) -> None:
+    [message], _ = run(ActionEmergencyReferral(), tracker(intent="describe_violence_threat", locale="en"))
+    services = message["referral"]["services"]
+    assert [s["id"] for s in services[:2]] == ["emergency-112", "police-101"]
+    assert {s["reason"] for s in services[:2]} == {"violence_threat_first"}
+
+
+def test_talk_to_person_gives_the_listening_line_of_the_community(tracker: MakeTracker) -> None:
+    [message], _ = run(
+        ActionTalkToPerson(), tracker({"municipality": "44021"}, intent="ask_human", locale="nl")
+    )
+    assert message["template"] == "talk_to_person"
+    assert message["referral"]["services"][0] == {
+        "id": "tele-onthaal-106",
+        "location_id": None,
+        "reason": "talk_to_person",
+    }
+    [message], _ = run(
+        ActionTalkToPerson(), tracker({"municipality": "63023"}, intent="ask_human", locale="de")
+    )
+    assert message["referral"]["services"][0]["id"] == "telefonhilfe-108"
