@@ -16,6 +16,7 @@ import httpx
 from protocol.messages import Asks
 from protocol.payloads import DESCRIBE, parse_payload
 from referral_map.geography import gazetteer
+from stack.measure import percentile
 
 MAX_TURNS = 6
 TOP = 3
@@ -133,11 +134,7 @@ def play(case: dict[str, Any], send: Send) -> CaseResult:
 
 
 def _percentile(values: Sequence[float], share: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, round(share * (len(ordered) - 1)))
-    return round(ordered[index], 1)
+    return round(percentile(values, share), 1) if values else None
 
 
 def _share(hits: Iterable[bool]) -> float | None:

@@ -8,7 +8,6 @@ assistant: training time, model size, server start-up time and RSS,
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import tempfile
 import time
@@ -20,7 +19,7 @@ import httpx
 from nlu.evaluate_nlu import TEST_DIR, read_examples
 from stack.measure import latency_text, rss_mb
 from stack.model import ensure_model
-from stack.processes import RASA_BIN, Stack, answers, free_port
+from stack.processes import RASA_BIN, Stack, answers, free_port, rasa_environment
 
 TURN_TEXTS = [
     "mijn zoon van 15 kijkt de hele dag IS-filmpjes",
@@ -52,7 +51,7 @@ def _measure(rasa_url: str, parse_texts: list[str], turn_texts: list[str], round
 
 def _plain_rasa(folder: Path) -> tuple[Path, float]:
     started = time.monotonic()
-    environment = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    environment = rasa_environment()
     subprocess.run(
         [str(RASA_BIN), "init", "--no-prompt", "--init-dir", str(folder)],
         cwd=folder, env=environment, check=True, capture_output=True,
@@ -66,7 +65,7 @@ def _serve_plain(model: Path, folder: Path) -> tuple[subprocess.Popen[bytes], st
     started = time.monotonic()
     process = subprocess.Popen(
         [str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port), "-m", str(model)],
-        cwd=folder, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        cwd=folder, env=rasa_environment(),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
-from bot.evaluate import RestClient, evaluate, read_cases
+from bot.evaluate import CaseResult, RestClient, evaluate, read_cases, summarise
 from stack.processes import Stack
 from tests.conftest import FIGURES
 
@@ -41,3 +42,31 @@ def test_development_set_through_the_rest_channel(stack: Stack, artifacts: Path)
         assert s["false_emergency_rate"] <= 0.15, (language, s["false_emergency_rate"])
         assert s["services_top3"] >= 0.6, (language, s["services_top3"])
         assert s["median_questions"] <= 2, (language, s["median_questions"])
+
+
+def _result(lang: str, expect: dict[str, Any], services: list[str], asked: int = 1) -> CaseResult:
+    situation = {"concern": expect.get("concern"), "role": expect.get("role")} if services else None
+    return CaseResult("x", lang, dict(expect), services=services, situation=situation, asked=["role"] * asked)
+
+
+def test_summarise_counts_each_figure() -> None:
+    results = [
+        _result("nl", {"urgency": "emergency"}, ["emergency-112", "police-101"]),
+        _result("nl", {"urgency": "emergency"}, ["caw"]),  # a missed emergency
+        _result("nl", {"urgency": "routine", "concern": "parenting"}, ["emergency-112"]),  # a false one
+        _result("nl", {"urgency": "routine", "concern": "violence_threat"}, ["emergency-112"]),  # by design
+        _result("nl", {"urgency": "routine"}, [], asked=3),  # no referral
+    ]
+    summary = summarise(results)
+    assert summary["cases"] == 5
+    assert summary["emergency_recall"] == 0.5
+    assert summary["false_emergency_rate"] == 0.5  # one of the two routine cases that are not threats
+    assert summary["no_referral"] == 0.2
+    assert summary["median_questions"] == 1
+    assert summary["concern_accuracy"] == 1.0  # the two cases that name a concern got it
+
+
+def test_summarise_services_in_the_first_three() -> None:
+    hit = _result("fr", {"services_any": ["caprev"]}, ["a", "b", "caprev", "d"])
+    miss = _result("fr", {"services_any": ["caprev"]}, ["a", "b", "c", "caprev"])
+    assert summarise([hit, miss])["services_top3"] == 0.5

@@ -1,0 +1,63 @@
+"""The chat core: the bot's own messages, the configured retention, and the reduced mode without Rasa."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+from bot.chat import ChatService, RasaClient
+from bot.sessions import SessionStore
+from protocol import payloads
+from protocol.messages import Template
+from referral_map import db
+from referral_map.directory import load_directory
+from referral_map.taxonomy import Concern, Language
+
+NOBODY = "http://127.0.0.1:9"  # nothing listens there: Rasa is down
+
+
+def chat_service(tmp_path: Path, retention_days: int = 30) -> ChatService:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    store = SessionStore(engine, dt.timedelta(days=retention_days))
+    return ChatService(load_directory(), store, RasaClient(NOBODY), retention_days)
+
+
+def test_privacy_states_the_configured_retention(tmp_path: Path) -> None:
+    service = chat_service(tmp_path, retention_days=7)
+    for language in Language:
+        text = service.own(Template.PRIVACY, language).text
+        assert " 7 " in text and "30" not in text, (language, text)
+
+
+def test_privacy_from_rasa_gets_the_configured_retention_too(tmp_path: Path) -> None:
+    service = chat_service(tmp_path, retention_days=12)
+    [rendered] = service.render([{"template": "privacy", "args": {}}], Language.FR)
+    assert " 12 " in rendered.text
+
+
+def test_with_rasa_down_the_reduced_mode_answers(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)
+    reply = asyncio.run(service.handle("s1", text="ik maak me zorgen over mijn zoon", locale=Language.NL))
+    assert reply.degraded is True
+    menu, lines = reply.messages
+    assert menu.template == "degraded" and menu.asks == "concern"
+    assert [b.payload for b in menu.buttons][:1] == [payloads.describe(Concern.RADICALISATION)]
+    assert lines.referral is not None and lines.referral.cards[0].id == "emergency-112"
+
+
+def test_a_concern_button_in_the_reduced_mode_still_gets_its_referral(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)
+    pressed = payloads.describe(Concern.PARENTING)
+    reply = asyncio.run(service.handle("s2", payload=pressed, locale=Language.NL))
+    referral = reply.messages[-1].referral
+    assert referral is not None and referral.cards[0].id == "opvoedingslijn"
+    assert referral.situation.concern is Concern.PARENTING
+
+
+def test_empty_and_overlong_text_are_answered(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)
+    empty = asyncio.run(service.handle("s3", text="   ", locale=Language.DE))
+    assert [m.template for m in empty.messages] == ["empty"]
+    long = asyncio.run(service.handle("s3", text="x " * 3000, locale=Language.DE))
+    assert long.messages[0].template == "too_long" and "4000" in long.messages[0].text
