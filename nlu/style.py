@@ -7,7 +7,7 @@ with more than one sentence, opening with a greeting, mixing in words of another
 (code-switching), never naming the concern, and the most frequent two-word openings.
 `--json` prints the same as JSON.
 
-The word lists below are plain data and heuristics: a marker is a phrase of one or more
+The word lists in `style_markers.yml` are plain data and heuristics: a marker is a phrase of one or more
 token patterns (tokens as in `nlu.separation.tokens`: lowercased runs of letters and digits,
 so "c'est" is "c est"); a pattern ending in "*" matches any token starting with the rest.
 Greetings must open the text; markers and concern words may appear anywhere.
@@ -26,275 +26,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import yaml
+
 from nlu.evaluate_nlu import read_examples
 from nlu.separation import tokens
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "nlu"
 LANGUAGES = ("nl", "fr", "de", "en")
 
-# ---------------------------------------------------------------- data: greetings
-
-# Said in any of the four languages.
-_SHARED_GREETINGS = (
-    "hi",
-    "hey*",
-    "hello",
-    "hallo",
-    "allo",
-    "allô",
-    "yo",
-    "bonjour",
-    "salut",
-    "salam*",
-    "salaam*",
-    "salem",
-    "slm",
-    "assalam*",
-    "as salam*",
-    "es salam*",
-    "selam*",
-    "merhaba",
-)
-
-GREETINGS: dict[str, tuple[str, ...]] = {
-    "nl": (
-        *_SHARED_GREETINGS,
-        "dag",
-        "goeiedag",
-        "goedendag",
-        "goeiemorgen",
-        "goedemorgen",
-        "goeiemiddag",
-        "goeienamiddag",
-        "goedemiddag",
-        "goeienavond",
-        "goedenavond",
-        "hoi",
-        "beste",
-    ),
-    "fr": (
-        *_SHARED_GREETINGS,
-        "bonsoir",
-        "re bonjour",
-        "coucou",
-        "bjr",
-        "slt",
-        "cc",
-        "wesh",
-        "madame",
-        "monsieur",
-        "cher",
-        "chère",
-        "chers",
-    ),
-    "de": (
-        *_SHARED_GREETINGS,
-        "guten tag",
-        "guten morgen",
-        "guten abend",
-        "n abend",
-        "tach",
-        "moin",
-        "servus",
-        "grüß gott",
-        "grüezi",
-        "hallöchen",
-        "huhu",
-        "liebe",
-        "lieber",
-        "liebes",
-        "sehr geehrte*",
-    ),
-    "en": (
-        *_SHARED_GREETINGS,
-        "hiya",
-        "dear",
-        "good morning",
-        "good afternoon",
-        "good evening",
-        "morning",
-        "greetings",
-    ),
-}
-
-# ---------------------------------------------------------------- data: code-switching markers
-
-# Arabic and Turkish words people mix into any of the four languages.
-LOANWORDS = (
-    "wallah",
-    "wallahi",
-    "wollah",
-    "walla",
-    "wella",
-    "wlh",
-    "vallah",
-    "vallahi",
-    "haram",
-    "halal",
-    "inshallah",
-    "inchallah",
-    "insha allah",
-    "in sha allah",
-    "inch allah",
-    "mashallah",
-    "machallah",
-    "hamdoulah",
-    "hamdoulillah",
-    "alhamdulillah",
-    "bismillah",
-    "astaghfirullah",
-    "starfoullah",
-    "kuffar",
-    "koeffar",
-    "kouffar",
-    "kafir",
-    "kafira",
-    "kafirs",
-    "kafirun",
-    "mounafiqin",
-    "munafiq*",
-    "akhi",
-    "akhis",
-    "akhy",
-    "ukhti",
-    "oukhti",
-    "khoya",
-    "khouya",
-    "habibi",
-    "yallah",
-    "wesh",
-    "miskin",
-    "meskin",
-    "hchouma",
-    "hshouma",
-    "sahbi",
-    "zarma",
-    "ma3lich",
-    "ma3lish",
-    "fitna",
-    "hijra",
-    "ummah",
-    "oumma",
-    "dawah",
-    "abi",  # Turkish: big brother
-    "abla",
-    "kardeş",
-    "kardes",
-    "hoca",
-    "hodja",
-    "yani",
-    "tamam",
-)
-
-_FRENCH = (
-    "franchement",
-    "enfin",
-    "quoi",
-    "voilà",
-    "bref",
-    "c est",
-    "ça",
-    "mon fils",
-    "ma fille",
-    "je sais pas",
-    "putain",
-)
-_DUTCH = ("mijn", "zoon", "dochter", "niet", "ik", "maar", "allee", "broeder", "broeders")
-_GERMAN = ("bitte", "genau", "nein", "mein sohn", "meine tochter")
-_ENGLISH = ("bro", "literally", "whatever", "anyway", "basically", "omg", "wtf")
-
-# Words of the other languages, chosen so that they are not also words of the message's language.
+MARKERS_FILE = Path(__file__).with_name("style_markers.yml")
+_MARKERS = yaml.safe_load(MARKERS_FILE.read_text(encoding="utf-8"))
+GREETINGS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _MARKERS["greetings"].items()}
 CODE_SWITCH_MARKERS: dict[str, tuple[str, ...]] = {
-    "nl": (*LOANWORDS, *_FRENCH, "genre", "voila", *_ENGLISH),
-    "fr": (*LOANWORDS, *_DUTCH, "ja", *_ENGLISH),
-    "de": (*LOANWORDS, *_FRENCH, "voila", *_DUTCH, *_ENGLISH),
-    "en": (*LOANWORDS, *_FRENCH, *_DUTCH, "ja", *_GERMAN),
+    k: tuple(v) for k, v in _MARKERS["code_switch_markers"].items()
 }
-
-# ---------------------------------------------------------------- data: words that name the concern
-
-# fmt: off
 CONCERN_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "describe_radicalisation": {
-        "nl": ("radicali*", "extre*", "fanatie*", "fundamentalis*", "jihad*", "salafis*", "islamis*", "nazi*", "neonazi*", "indoctrin*", "hersenspoel*", "gehersenspoeld"),
-        "fr": ("radicali*", "extrémis*", "extremis*", "extrême*", "extreme*", "fanati*", "intégris*", "fondamentalis*", "djihad*", "jihad*", "salafis*", "islamis*", "nazi*", "néonazi*", "embrigad*", "endoctrin*", "secte*"),
-        "de": ("radikali*", "extremis*", "extreme", "extremen", "extremer", "extremes", "rechtsextrem*", "linksextrem*", "fanati*", "fundamentalis*", "dschihad*", "jihad*", "salafis*", "islamis*", "nazi*", "neonazi*", "indoktrin*", "gehirnwäsche"),
-        "en": ("radicali*", "extremis*", "extreme", "fanatic*", "fundamentalis*", "jihad*", "salafi*", "islamis*", "nazi*", "neonazi*", "indoctrinat*", "brainwash*", "far right", "alt right"),
-    },
-    "describe_online_extremism": {
-        "nl": ("online", "internet", "radicali*", "extre*", "propaganda*", "haatpraat*", "haatberichten", "jihad*", "nazi*"),
-        "fr": ("en ligne", "internet", "radicali*", "extrémis*", "extremis*", "extrême*", "propagande*", "haine*", "djihad*", "jihad*", "nazi*"),
-        "de": ("online", "internet", "radikali*", "extremis*", "extreme", "extremen", "extremer", "extremes", "rechtsextrem*", "propaganda*", "hass*", "dschihad*", "jihad*", "nazi*"),
-        "en": ("online", "internet", "radicali*", "extremis*", "extreme", "propaganda", "hate", "hateful", "jihad*", "nazi*"),
-    },
-    "describe_travel_conflict": {
-        "nl": ("syri*", "irak*", "oorlog*", "conflictgebied*", "strijd*", "terugkeer*", "teruggekeerd*", "daesh", "kalifaat*", "hijra", "jihad*"),
-        "fr": ("syri*", "irak*", "guerre*", "zone de conflit", "combattant*", "combat*", "revenant*", "rapatri*", "daech", "daesh", "califat*", "hijra", "djihad*", "jihad*"),
-        "de": ("syri*", "irak*", "krieg*", "kampfgebiet*", "kämpfer*", "kämpf*", "rückkehr*", "ausreis*", "daesh", "kalifat*", "hijra", "dschihad*", "jihad*"),
-        "en": ("syria*", "iraq*", "war", "warzone", "war zone", "conflict zone", "fighter*", "fight*", "returnee*", "daesh", "isis", "caliphate*", "hijra", "jihad*"),
-    },
-    "describe_polarisation": {
-        "nl": ("polaris*", "spanning*", "racis*", "discrimin*", "haat*", "conflict*", "ruzie*", "vijandig*"),
-        "fr": ("polaris*", "tension*", "racis*", "discrimin*", "haine*", "conflit*", "clash*", "hostil*"),
-        "de": ("polarisier*", "spannung*", "rassis*", "diskrimin*", "hass*", "konflikt*", "streit*", "feindselig*"),
-        "en": ("polari*", "tension*", "racis*", "discriminat*", "hate", "hatred", "hateful", "conflict*", "hostil*"),
-    },
-    "describe_religious_question": {
-        "nl": ("islam*", "geloof*", "gelovig*", "religie*", "religieu*", "godsdienst*", "imam*", "koran*", "moskee*", "bekeer*", "moslim*", "haram", "halal"),
-        "fr": ("islam*", "religi*", "foi", "croyan*", "coran*", "imam*", "mosquée*", "convert*", "musulman*", "haram", "halal"),
-        "de": ("islam*", "religi*", "glaube*", "gläubig*", "koran*", "imam*", "moschee*", "konvert*", "muslim*", "haram", "halal"),
-        "en": ("islam*", "religio*", "faith", "quran*", "koran*", "imam*", "mosque*", "convert*", "muslim*", "haram", "halal"),
-    },
-    "describe_violence_threat": {
-        "nl": ("geweld*", "gewelddadig*", "bedreig*", "dreig*", "aanslag*", "wapen*", "mes", "messen", "pistool*", "bom", "bommen", "aanval*"),
-        "fr": ("violen*", "menac*", "attentat*", "arme", "armes", "couteau*", "pistolet*", "bombe*", "attaqu*"),
-        "de": ("gewalt*", "bedroh*", "droh*", "anschlag*", "waffe*", "messer*", "pistole*", "bombe*", "angriff*", "angreif*"),
-        "en": ("violen*", "threat*", "attack*", "weapon*", "knife", "knives", "gun", "guns", "bomb*"),
-    },
-    "emergency": {
-        "nl": ("nood*", "dringend*", "spoed*", "urgent*", "gevaar*", "112", "101"),
-        "fr": ("urgen*", "danger*", "secours", "112", "101"),
-        "de": ("notfall*", "notruf*", "dringend*", "gefahr*", "112", "101"),
-        "en": ("emergenc*", "urgent*", "danger*", "112", "101"),
-    },
-    "describe_self_harm": {
-        "nl": ("zelfmoord*", "suïcid*", "suicid*", "zelfdoding*", "zelfbeschadig*", "depress*"),
-        "fr": ("suicid*", "automutil*", "scarifi*", "dépress*", "depress*", "déprim*", "me tuer", "se tuer"),
-        "de": ("suizid*", "selbstmord*", "selbstverletz*", "depress*", "mich umbringen", "sich umbringen"),
-        "en": ("suicid*", "self harm*", "selfharm*", "depress*", "kill myself", "kill himself", "kill herself"),
-    },
-    "describe_victim_support": {
-        "nl": ("slachtoffer*", "trauma*", "getraumatiseerd*", "rouw*", "nabestaande*"),
-        "fr": ("victime*", "trauma*", "traumatis*", "deuil*"),
-        "de": ("opfer*", "trauma*", "traumatis*", "trauer*", "hinterbliebene*"),
-        "en": ("victim*", "trauma*", "traumatis*", "traumatiz*", "grief", "griev*", "bereave*", "survivor*"),
-    },
-    "describe_detention": {
-        "nl": ("gevangen*", "gevangenis*", "cel", "opgesloten", "aangehouden", "arrest*", "gearresteerd", "gedetineerd*", "detentie*", "vrijgelaten", "vrijlating*", "voorwaardelijk*", "enkelband*", "celstraf*", "vast", "vastzit*", "probatie*", "rechter*", "rechtbank*", "jeugdinstelling*", "gemeenschapsinstelling*"),
-        "fr": ("prison*", "détenu*", "détention*", "incarcér*", "arrestation*", "arrêté", "interpell*", "libéré*", "libération*", "conditionnel*", "bracelet*", "probation*", "tribunal*", "juge", "ippj*"),
-        "de": ("gefängnis*", "haft*", "inhaftiert*", "verhaft*", "festgenommen", "festnahme*", "entlass*", "bewährung*", "fußfessel*", "knast*", "gericht*", "richter*"),
-        "en": ("prison*", "jail*", "detain*", "detention*", "arrest*", "custody", "released", "release", "parole*", "probation*", "incarcerat*", "convict*", "court*", "judge*", "sentence*", "youth institution*"),
-    },
-    "describe_professional_support": {
-        "nl": ("opleiding*", "vorming*", "training*", "coach*", "workshop*", "lesmateria*", "casusoverleg*", "intervisie*", "ondersteuning*", "advies*"),
-        "fr": ("formation*", "coach*", "atelier*", "accompagnement*", "conseil*", "supervision*", "intervision*"),
-        "de": ("fortbildung*", "schulung*", "training*", "coach*", "workshop*", "fallberatung*", "beratung*", "supervision*", "weiterbildung*"),
-        "en": ("training*", "coach*", "consultation*", "resources", "lesson plan*", "expert*", "advice", "advise*", "supervision*", "workshop*"),
-    },
-    "describe_youth_support": {
-        "nl": ("jeugdhulp*", "jeugdwerk*", "jongerenwerk*", "jeugddienst*", "begeleiding*", "ondersteuning*", "schooluitval*", "hulpverlen*"),
-        "fr": ("aide à la jeunesse", "jeunesse", "maison de jeunes", "maison des jeunes", "accompagnement*", "soutien*", "décroch*"),
-        "de": ("jugendhilfe*", "jugendarbeit*", "jugendamt*", "jugendzentr*", "unterstützung*", "begleitung*", "schulabbr*"),
-        "en": ("youth", "support*", "mentor*", "dropout*", "drop out", "counsel*"),
-    },
-    "describe_parenting": {
-        "nl": ("opvoed*", "ouderschap*", "puberteit*", "puber*"),
-        "fr": ("éducation", "éduquer", "parentalit*", "adolescen*", "élever"),
-        "de": ("erziehung*", "erziehen", "pubertät*", "elternrolle*"),
-        "en": ("parenting", "upbringing", "raising", "puberty", "adolescen*"),
-    },
+    intent: {k: tuple(v) for k, v in per.items()} for intent, per in _MARKERS["concern_words"].items()
 }
-# fmt: on
 
 TOP_OPENINGS = 3  # in the table; --json lists ten
 TOTAL = "TOTAL situations"
