@@ -1,7 +1,7 @@
 """Referral cards: what each recommended service shows, built once from fields; channels lay them out.
 
 The action server chose the services (and local offices) and the moment it chose them; this module
-renders them as sent, without routing again (docs/DESIGN.md section 4). `referral_text` is the plain
+renders them as sent, without routing again (docs/DESIGN.md section 4). `ReferralView.text()` is the plain
 layout (console, the HTTP API's `text`); `bot.telegram.format` and the web page lay out the same fields.
 """
 

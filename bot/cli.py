@@ -17,7 +17,7 @@ from stack.processes import Stack, answers, free_port
 def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = map_cli.build_parser()
     evaluation = map_cli.add_command(commands, "eval", "play evaluation cases against the dialogue", _eval)
-    evaluation.add_argument("files", nargs="+", type=Path, help="JSON Lines files (DESIGN section 8)")
+    evaluation.add_argument("files", nargs="+", type=Path, help="JSON Lines files (docs/DESIGN.md section 8)")
     evaluation.add_argument(
         "--rasa",
         default="http://127.0.0.1:5005",

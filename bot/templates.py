@@ -69,31 +69,6 @@ CONCERN_TITLES = {
     Concern.PARENTING: N_("A general parenting question"),
     Concern.OUT_OF_SCOPE: N_("Something else"),
 }
-CONCERN_NAMES = {
-    Concern.RADICALISATION: N_("worrying extremist ideas or groups"),
-    Concern.ONLINE_EXTREMISM: N_("extremist content or contacts online"),
-    Concern.TRAVEL_CONFLICT: N_("plans to leave for a conflict zone"),
-    Concern.POLARISATION: N_("tension or hate between groups"),
-    Concern.RELIGIOUS_QUESTION: N_("a question about religion"),
-    Concern.VIOLENCE_THREAT: N_("threats of violence"),
-    Concern.SELF_HARM: N_("thoughts of suicide or self-harm"),
-    Concern.VICTIM_SUPPORT: N_("support after violence"),
-    Concern.DETENTION: N_("a relative in prison or recently released"),
-    Concern.PROFESSIONAL_SUPPORT: N_("professional advice or training"),
-    Concern.YOUTH_SUPPORT: N_("help for a young person with school, work or welfare"),
-    Concern.PARENTING: N_("a general parenting question"),
-    Concern.OUT_OF_SCOPE: N_("another question"),
-}
-ROLE_NAMES = {
-    Role.PARENT: N_("a parent"),
-    Role.FAMILY: N_("a relative"),
-    Role.TEACHER: N_("school staff"),
-    Role.IMAM: N_("an imam or mosque representative"),
-    Role.YOUTH_WORKER: N_("a youth worker"),
-    Role.PROFESSIONAL: N_("a professional"),
-    Role.YOUNG_PERSON: N_("the young person concerned"),
-    Role.UNKNOWN: N_("someone who is worried"),
-}
 BUTTON_TITLES: dict[str, str] = {
     ButtonTemplate.PLACE_UNKNOWN: N_("I prefer not to say"),
     ButtonTemplate.FEEDBACK_HELPFUL: N_("Yes, this helps"),

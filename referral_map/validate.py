@@ -29,7 +29,10 @@ def _semantic_problems(directory: Directory, data_dir: Path, today: dt.date) -> 
     for service_id in CANONICAL_SERVICE_IDS:
         if service_id not in directory.services:
             yield Problem(
-                "services/", None, "id", f"canonical service {service_id!r} (DESIGN section 3) is missing"
+                "services/",
+                None,
+                "id",
+                f"canonical service {service_id!r} (docs/DESIGN.md section 3) is missing",
             )
     location_owner: dict[str, str] = {}
     for service in directory:
