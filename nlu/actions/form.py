@@ -9,7 +9,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.slots import UNKNOWN, locale
+from nlu.actions.slots import UNKNOWN, earlier_value, locale
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
 from referral_map.geography import Municipality, UnknownPlaceError, gazetteer
 from referral_map.taxonomy import Concern, Role
@@ -29,7 +29,10 @@ class ValidateReferralForm(FormValidationAction):
             return {"role": value}
         # The message may carry several role entities, only some of them meaningful ("mijn" in "mijn klas").
         found = [v for v in tracker.get_latest_entity_values("role") if v in valid]
-        return {"role": found[0] if found else None}
+        if found:
+            return {"role": found[0]}
+        # A stray entity must not undo a role the user (or the channel) already gave.
+        return {"role": earlier_value(tracker, "role", valid)}
 
     def validate_concern(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

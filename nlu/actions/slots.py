@@ -47,3 +47,18 @@ def _nis(value: Any) -> str | None:
     if value in gazetteer().by_nis:
         return value
     return gazetteer().nis_of(value)
+
+
+def earlier_value(tracker: Tracker, slot: str, valid: set[str]) -> str | None:
+    """The slot's valid value from before the latest user message (what this turn's mapping overwrote)."""
+    events = list(tracker.events)
+    last_user = max(
+        (i for i, event in enumerate(events) if event.get("event") == "user"), default=len(events)
+    )
+    for event in reversed(events[:last_user]):
+        if event.get("event") in {"restart", "reset_slots", "session_started"}:
+            return None
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+            return value if value in valid else None
+    return None

@@ -48,3 +48,20 @@ def test_role_and_concern_must_be_taxonomy_ids(tracker: MakeTracker) -> None:
     assert form.validate_role("mijn", dispatcher, tracker(entities=entities), {}) == {"role": "teacher"}
     assert form.validate_concern("out_of_scope", dispatcher, tracker(), {}) == {"concern": None}
     assert form.validate_concern("detention", dispatcher, tracker(), {}) == {"concern": "detention"}
+
+
+def test_a_stray_role_entity_keeps_the_role_given_before(tracker: MakeTracker) -> None:
+    earlier = [
+        {"event": "session_started"},
+        {"event": "slot", "name": "role", "value": "teacher"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "des tensions entre élèves"},
+        {"event": "slot", "name": "role", "value": "élèves"},
+    ]
+    stray = [{"entity": "role", "value": "élèves"}]
+    form = ValidateReferralForm()
+    result = form.validate_role("élèves", CollectingDispatcher(), tracker(entities=stray, events=earlier), {})
+    assert result == {"role": "teacher"}
+    fresh = [{"event": "session_started"}, {"event": "user", "text": "mijn klas"}]
+    result = form.validate_role("mijn", CollectingDispatcher(), tracker(events=fresh), {})
+    assert result == {"role": None}
