@@ -11,7 +11,7 @@ PYTHON310 ?= $(shell for c in python3.10 $$(pyenv root 2>/dev/null)/versions/3.1
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test build app-env rasa-env catalogs catalogs-update model map lint typecheck unit browser rasa-validate rasa-test-core dev-eval bench clean
+.PHONY: run test build app-env rasa-env catalogs catalogs-update model map lint typecheck unit browser rasa-validate rasa-test-core dev-eval real-eval bench clean
 
 run: build map
 	$(BIN)/wegwijzer run
@@ -78,6 +78,11 @@ rasa-test-core: model
 
 dev-eval: model
 	$(BIN)/wegwijzer eval tests/eval/dev_nl.jsonl tests/eval/dev_fr.jsonl tests/eval/dev_de.jsonl tests/eval/dev_en.jsonl
+
+# The real-style development sets through the HTTP chat API of a running `make run` (the whole product).
+real-eval: app-env
+	$(BIN)/wegwijzer eval tests/eval/real_style/real_style_dev.jsonl tests/eval/real_style/real_style_dev_hard.jsonl \
+		--api http://127.0.0.1:8080
 
 bench: app-env
 	$(BIN)/python -m referral_map.bench

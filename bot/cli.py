@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
-from bot.evaluate import RestClient, evaluate, read_cases
+import httpx
+
+from bot.evaluate import ApiClient, RestClient, evaluate, read_cases
 from referral_map import cli as map_cli
 from stack.processes import Stack, answers, free_port
 
@@ -18,10 +20,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = map_cli.build_parser()
     evaluation = map_cli.add_command(commands, "eval", "play evaluation cases against the dialogue", _eval)
     evaluation.add_argument("files", nargs="+", type=Path, help="JSON Lines files (docs/DESIGN.md section 8)")
-    evaluation.add_argument(
+    talk_to = evaluation.add_mutually_exclusive_group()
+    talk_to.add_argument(
         "--rasa",
         default="http://127.0.0.1:5005",
-        help="Rasa server to use; started here if it does not answer",
+        help="Rasa server whose REST channel to use; started here if it does not answer (the default)",
+    )
+    talk_to.add_argument(
+        "--api",
+        metavar="URL",
+        help="the running bot (e.g. http://127.0.0.1:8080 of `wegwijzer run`): play through its HTTP chat API",
     )
     run = map_cli.add_command(
         commands, "run", "start the action server, Rasa and the bot (web chat, Telegram)", _run
@@ -54,7 +62,18 @@ def _eval(args: argparse.Namespace) -> int:
         cases = read_cases(args.files)
     except (OSError, ValueError) as error:
         raise map_cli.UsageError(str(error)) from None
-    if answers(f"{args.rasa}/status"):
+    if args.api:
+        url = args.api.rstrip("/")
+        if not answers(f"{url}/healthz"):
+            print(
+                f"wegwijzer: {url}/healthz does not answer: is the bot running (`make run`)?", file=sys.stderr
+            )
+            return 2
+        if _degraded(url):
+            print(f"{url} is in the reduced mode (Rasa not ready?): cases will be degraded", file=sys.stderr)
+        with closing(ApiClient(url)) as client:
+            report = evaluate(cases, client)
+    elif answers(f"{args.rasa}/status"):
         with closing(RestClient(args.rasa)) as send:
             report = evaluate(cases, send)
     else:
@@ -66,6 +85,15 @@ def _eval(args: argparse.Namespace) -> int:
             report = evaluate(cases, send)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
+
+
+def _degraded(url: str) -> bool:
+    """Whether the bot at `url` is not ready (/readyz) or answers without Rasa or the action server."""
+    try:
+        response = httpx.get(f"{url}/readyz", timeout=2)
+        return response.status_code != 200 or response.json().get("degraded") is not False
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return True
 
 
 if __name__ == "__main__":

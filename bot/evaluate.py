@@ -1,4 +1,9 @@
-"""`wegwijzer eval FILE`: play each case as a new conversation and score it (docs/DESIGN.md section 8)."""
+"""`wegwijzer eval FILE`: play each case as a new conversation and score it (docs/DESIGN.md section 8).
+
+Two ways to talk to the dialogue, both a `Send`: `RestClient` (Rasa's REST channel, the dialogue
+alone) and `ApiClient` (the bot's HTTP chat API of section 5: the whole product, with its language
+handling, rendering and reduced mode).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,9 @@ from stack.measure import percentile
 MAX_TURNS = 6
 TOP = 3
 
-# A client sends one user turn (text or button payload) and returns the bot's custom payloads.
+# A client sends one user turn (text or button payload) and returns the bot's messages: dicts with
+# `template`, `asks`, `buttons` (each with `payload`), `referral` (`situation`, `services` with `id`)
+# and, when the client can tell, `degraded`.
 Send = Callable[[str, str, str], list[dict[str, Any]]]
 
 
@@ -64,6 +71,36 @@ class RestClient:
         )
         response.raise_for_status()
         return [item["custom"] for item in response.json() if isinstance(item.get("custom"), dict)]
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class ApiClient:
+    """Talks to the bot's HTTP chat API (`POST /api/v1/chat`), as the web chat does; a `Send`.
+
+    A message that is a button payload (`/intent` or `/intent{...}`) goes as `payload`, anything
+    else as `text`. Like the web chat, later turns of a session send the locale the bot last
+    answered in (it may have detected another language). Each message the API answers with already
+    has the shape `play()` reads (its buttons are `{"title", "payload"}`, its referral the rendered
+    one, whose services carry their `id`); each is marked with the reply's `degraded` flag.
+    """
+
+    def __init__(self, api_url: str, timeout: float = 60.0) -> None:
+        self.client = httpx.Client(base_url=api_url.rstrip("/"), timeout=timeout)
+        self.locales: dict[str, str] = {}  # session -> the locale the bot last answered in
+
+    def __call__(self, session: str, message: str, locale: str) -> list[dict[str, Any]]:
+        kind = "payload" if message.startswith("/") and parse_payload(message) is not None else "text"
+        body = {"session": session, kind: message, "locale": self.locales.get(session, locale)}
+        response = self.client.post("/api/v1/chat", json=body)
+        response.raise_for_status()
+        reply = response.json()
+        self.locales[session] = str(reply.get("locale") or locale)
+        degraded = bool(reply.get("degraded"))
+        return [
+            {**item, "degraded": degraded} for item in reply.get("messages", []) if isinstance(item, dict)
+        ]
 
     def close(self) -> None:
         self.client.close()

@@ -4,6 +4,11 @@
 `nlu/tests/nlu/<lang>.yml` with `/model/parse` and prints intent and entity
 F1 per language. The test files are never part of training (`stack.model`
 fingerprints only `nlu/data`, the domain and the config).
+
+A second slice, "real", holds real-style first messages (`nlu/tests/nlu/real/<lang>.yml`:
+long, messy, code-switching, often never naming the concern). It is scored the same way
+but reported apart (`evaluate_slices`: report["real"][lang]), so the held-out figures stay
+comparable. `--slice held_out|real|all` chooses what to print.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ import httpx
 import yaml
 
 TEST_DIR = Path(__file__).resolve().parent / "tests" / "nlu"
+REAL_DIR = TEST_DIR / "real"
+HELD_OUT = "held_out"
+SLICES = {HELD_OUT: TEST_DIR, "real": REAL_DIR}  # slice name -> directory of <lang>.yml files
 ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[a-z_]+)\)|(?P<json>\{[^}]*\}))")
 
 
@@ -122,20 +130,44 @@ def evaluate(rasa_url: str, test_dir: Path = TEST_DIR) -> dict[str, dict[str, An
         }
 
 
+def evaluate_slices(rasa_url: str, slices: Iterable[str] = tuple(SLICES)) -> dict[str, dict[str, Any]]:
+    """The held-out scores per language at the top level, exactly as `evaluate` reports them, and every
+    other slice under its own name: {"nl": {...}, ..., "real": {"nl": {...}, ...}}."""
+    report: dict[str, dict[str, Any]] = {}
+    for name in slices:
+        scores = evaluate(rasa_url, SLICES[name])
+        if name == HELD_OUT:
+            report.update(scores)
+        else:
+            report[name] = scores
+    return report
+
+
+def _print_scores(report: dict[str, dict[str, Any]], prefix: str, errors: bool) -> None:
+    for language, scores in report.items():
+        print(
+            f"{prefix}{language}: {scores['examples']} examples, intent accuracy {scores['intent_accuracy']:.3f}, "
+            f"intent macro F1 {scores['intent_macro_f1']:.3f}, entity F1 {scores['entity_f1']:.3f}"
+        )
+        if errors:
+            for error in scores["errors"]:
+                print(f"   {error['expected']} -> {error['predicted']}: {error['text']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rasa", default="http://127.0.0.1:5005")
     parser.add_argument("--errors", action="store_true", help="also print the misclassified examples")
+    parser.add_argument(
+        "--slice",
+        choices=("all", *SLICES),
+        default="all",
+        help="held_out: nlu/tests/nlu/<lang>.yml; real: the real-style messages of nlu/tests/nlu/real/",
+    )
     args = parser.parse_args()
-    report = evaluate(args.rasa)
-    for language, scores in report.items():
-        print(
-            f"{language}: {scores['examples']} examples, intent accuracy {scores['intent_accuracy']:.3f}, "
-            f"intent macro F1 {scores['intent_macro_f1']:.3f}, entity F1 {scores['entity_f1']:.3f}"
-        )
-        if args.errors:
-            for error in scores["errors"]:
-                print(f"   {error['expected']} -> {error['predicted']}: {error['text']}")
+    for name in SLICES if args.slice == "all" else (args.slice,):
+        report = evaluate(args.rasa, SLICES[name])
+        _print_scores(report, "" if name == HELD_OUT else f"{name} ", args.errors)
 
 
 if __name__ == "__main__":

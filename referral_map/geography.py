@@ -126,14 +126,18 @@ class Gazetteer:
     def get(self, nis: str) -> Municipality:
         return self.by_nis[nis]
 
-    def resolve(self, query: str) -> Resolution:
-        """Find the municipality meant by a postcode, a NIS code or a name; raise UnknownPlaceError."""
+    def resolve(self, query: str, *, forgive_typos: bool = True) -> Resolution:
+        """Find the municipality meant by a postcode, a NIS code or a name; raise UnknownPlaceError.
+
+        Without `forgive_typos` a name must be a municipality's name or whole words of it ("Molenbeek"),
+        and a miss carries no suggestions: "Heureusement" is then no place at all, not a misspelt Gent.
+        """
         text = query.strip()
         if re.fullmatch(r"\d{4}", text):
             found = self.by_postcode.get(text)
             if found:
                 return Resolution(text, tuple(found), "postcode")
-            raise UnknownPlaceError(text, self._nearest_postcodes(text))
+            raise UnknownPlaceError(text, self._nearest_postcodes(text) if forgive_typos else [])
         if re.fullmatch(r"\d{5}", text):
             if text in self.by_nis:
                 return Resolution(text, (self.by_nis[text],), "nis")
@@ -146,12 +150,14 @@ class Gazetteer:
         partial = self._partial(key)
         if partial:
             return Resolution(text, self._sorted(partial), "partial_name")
+        if not forgive_typos:
+            raise UnknownPlaceError(text, [])
         return self._fuzzy(text, key)
 
-    def nis_of(self, query: str) -> str | None:
+    def nis_of(self, query: str, *, forgive_typos: bool = True) -> str | None:
         """The NIS code when the query means exactly one municipality, else None."""
         try:
-            resolution = self.resolve(query)
+            resolution = self.resolve(query, forgive_typos=forgive_typos)
         except UnknownPlaceError:
             return None
         return None if resolution.ambiguous else resolution.matches[0].nis

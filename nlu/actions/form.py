@@ -9,12 +9,15 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.slots import UNKNOWN, locale
+from nlu.actions.cues import relative_role
+from nlu.actions.slots import UNKNOWN, locale, place_in_passing
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
 from referral_map.geography import Municipality, UnknownPlaceError, gazetteer
 from referral_map.taxonomy import Concern, Role
 
 MAX_PLACE_BUTTONS = 5
+# With the form asking for the place, these intents (and a message taken whole by `from_text`) answer it.
+PLACE_ANSWER_INTENTS = {"inform_place", "deny"}
 
 
 class ValidateReferralForm(FormValidationAction):
@@ -29,7 +32,26 @@ class ValidateReferralForm(FormValidationAction):
             return {"role": value}
         # The message may carry several role entities, only some of them meaningful ("mijn" in "mijn klas").
         found = [v for v in tracker.get_latest_entity_values("role") if v in valid]
-        return {"role": found[0] if found else None}
+        if found:
+            return {"role": found[0]}
+        relative = relative_role(_text(tracker))
+        return {"role": relative.value if relative else None}
+
+    def extract_role(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A relative the message names gives the role nothing else gave: "mijn neef" -> family.
+
+        rasa-sdk runs this before validation on every turn of the form; a role already set, or a valid
+        role entity in this message, wins.
+        """
+        valid = {r.value for r in Role}
+        if tracker.get_slot("role") in valid or any(
+            v in valid for v in tracker.get_latest_entity_values("role")
+        ):
+            return {}
+        relative = relative_role(_text(tracker))
+        return {"role": relative.value} if relative else {}
 
     def validate_concern(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -41,11 +63,12 @@ class ValidateReferralForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(value or "").strip()
-        if (
-            not text
-            or text.lower() == UNKNOWN
-            or tracker.latest_message.get("intent", {}).get("name") == "deny"
-        ):
+        if text.lower() == UNKNOWN:
+            return {"municipality": UNKNOWN}
+        if not _answers_place_question(tracker, text):
+            # Named in passing: taken only when certain, else dropped without a word; the form asks later.
+            return {"municipality": place_in_passing(tracker, text) if text else None}
+        if not text or tracker.latest_message.get("intent", {}).get("name") == "deny":
             return {"municipality": UNKNOWN}
         query = text[:80]
         try:
@@ -73,3 +96,15 @@ class ValidateReferralForm(FormValidationAction):
             )
         )
         return {"municipality": None, "place_hint_given": True}
+
+
+def _text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def _answers_place_question(tracker: Tracker, value: str) -> bool:
+    """Whether the message answers the form's question for the place, rather than naming one in passing."""
+    if tracker.get_slot("requested_slot") != "municipality":
+        return False
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    return intent in PLACE_ANSWER_INTENTS or value == _text(tracker).strip()

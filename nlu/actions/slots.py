@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from nlu.actions.cues import lives_there, names_an_event_place, place_spans, relative_role
 from referral_map.geography import gazetteer
 from referral_map.routing import Situation
 from referral_map.taxonomy import Concern, Language, Role, Urgency
@@ -30,20 +31,49 @@ def _choice(kind: type[Role] | type[Concern] | type[Urgency], value: Any) -> Any
 
 
 def situation(tracker: Tracker, concern: Concern | None = None, urgency: Urgency | None = None) -> Situation:
-    """The situation from the slots; arguments override what the slots say."""
+    """The situation from the slots; arguments override what the slots say.
+
+    Without a role slot (an emergency before the form asked), a relative the message names gives it.
+    """
+    text = str(tracker.latest_message.get("text") or "")
     return Situation(
-        role=_choice(Role, tracker.get_slot("role")) or Role.UNKNOWN,
+        role=_choice(Role, tracker.get_slot("role")) or relative_role(text) or Role.UNKNOWN,
         concern=concern or _choice(Concern, tracker.get_slot("concern")) or Concern.PARENTING,
         urgency=urgency or _choice(Urgency, tracker.get_slot("urgency")) or Urgency.ROUTINE,
-        municipality=_nis(tracker.get_slot("municipality")),
+        municipality=_nis(tracker, tracker.get_slot("municipality")),
         language=locale(tracker),
     )
 
 
-def _nis(value: Any) -> str | None:
+def _nis(tracker: Tracker, value: Any) -> str | None:
     """The slot holds a NIS code once the form validated it; before that (an emergency) the raw place text."""
     if not isinstance(value, str) or not value.strip() or value == UNKNOWN:
         return None
     if value in gazetteer().by_nis:
         return value
-    return gazetteer().nis_of(value)
+    return place_in_passing(tracker, value)
+
+
+def place_in_passing(tracker: Tracker, place: str) -> str | None:
+    """The NIS code of a place the latest message names without being asked where the user is, or None.
+
+    The gazetteer must know the place as it is written (no typo forgiveness: "Heureusement" is not Gent)
+    and as one municipality; and a place where something happened ("na de aanslag in Zaventem") is not
+    the user's, unless the message says they live or work there ("ik woon in Zaventem").
+    """
+    nis = gazetteer().nis_of(place[:80], forgive_typos=False)
+    if nis is None:
+        return None
+    text = str(tracker.latest_message.get("text") or "")
+    entity_spans = [
+        (entity["start"], entity["end"])
+        for entity in tracker.latest_message.get("entities") or []
+        if entity.get("entity") == "place"
+        and entity.get("value") == place
+        and isinstance(entity.get("start"), int)
+        and isinstance(entity.get("end"), int)
+    ]
+    spans = place_spans(text, place, entity_spans)
+    if names_an_event_place(text, spans) and not lives_there(text, spans):
+        return None
+    return nis

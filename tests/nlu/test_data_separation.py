@@ -19,7 +19,7 @@ def _texts(pattern: str) -> set[str]:
 
 def test_held_out_nlu_examples_are_not_in_training() -> None:
     training = _texts("nlu/data/nlu/*/*.yml")
-    held_out = _texts("nlu/tests/nlu/*.yml")
+    held_out = _texts("nlu/tests/nlu/**/*.yml")
     assert len(held_out) >= 900
     assert sorted(held_out & training) == []
 
@@ -119,7 +119,7 @@ def test_no_training_example_is_close_to_an_evaluation_text() -> None:
     ]
     held_out = [
         (f"{path.relative_to(PROJECT)}:{example.intent}", example.text)
-        for path in sorted(PROJECT.glob("nlu/tests/nlu/*.yml"))
+        for path in sorted(PROJECT.glob("nlu/tests/nlu/**/*.yml"))
         for example in read_examples(path)
     ]
     real_style = _case_texts("tests/eval/real_style/*.jsonl")

@@ -129,3 +129,14 @@ def test_nis_of_gives_one_municipality_or_none() -> None:
     assert gazetteer().nis_of("Gand") == "44021"
     assert gazetteer().nis_of("1050") is None  # two municipalities
     assert gazetteer().nis_of("Atlantis") is None
+
+
+def test_without_typo_forgiveness_only_names_and_postcodes_count() -> None:
+    assert gazetteer().nis_of("Aken") == "73001"  # forgiving, Aachen's Dutch name reads as Alken
+    assert gazetteer().nis_of("Aken", forgive_typos=False) is None
+    assert gazetteer().nis_of("Molenbeek", forgive_typos=False) == "21012"
+    assert gazetteer().nis_of("Gand", forgive_typos=False) == "44021"
+    assert gazetteer().nis_of("9000", forgive_typos=False) == "44021"
+    with pytest.raises(UnknownPlaceError) as error:
+        gazetteer().resolve("Zaventm", forgive_typos=False)
+    assert error.value.suggestions == []

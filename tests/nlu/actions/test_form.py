@@ -1,10 +1,30 @@
 """Validation of the referral form: role, concern and municipality."""
 
+import asyncio
+from typing import Any
+
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from nlu.actions.form import ValidateReferralForm
 from tests.nlu.actions.conftest import MakeTracker, validate_municipality
+
+ASKED = {"requested_slot": "municipality"}
+FORM_DOMAIN = {"forms": {"referral_form": {"required_slots": ["role", "concern", "municipality"]}}}
+
+
+def place(text: str, value: str) -> list[dict[str, Any]]:
+    """The `place` entity for the first mention of `value` in `text`, as DIETClassifier gives it."""
+    start = text.index(value)
+    return [{"entity": "place", "value": value, "start": start, "end": start + len(value)}]
+
+
+def role_from(tracker: Tracker) -> Any:
+    """What the whole validation action makes of the message's role, as the form runs it each turn."""
+    events = asyncio.run(ValidateReferralForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN))
+    return next((event["value"] for event in events if event["name"] == "role"), None)
 
 
 def test_municipality_is_resolved_to_its_nis_code(tracker: MakeTracker) -> None:
@@ -15,7 +35,7 @@ def test_municipality_is_resolved_to_its_nis_code(tracker: MakeTracker) -> None:
 
 
 def test_ambiguous_postcode_offers_the_candidates(tracker: MakeTracker) -> None:
-    result, [message] = validate_municipality(tracker(intent="inform_place", locale="fr"), "1050")
+    result, [message] = validate_municipality(tracker(ASKED, intent="inform_place", locale="fr"), "1050")
     assert result == {"municipality": None, "place_hint_given": True}
     assert message["template"] == "place_ambiguous" and message["asks"] == "municipality"
     assert [b["payload"] for b in message["buttons"]] == [
@@ -27,7 +47,7 @@ def test_ambiguous_postcode_offers_the_candidates(tracker: MakeTracker) -> None:
 
 
 def test_unknown_place_offers_suggestions(tracker: MakeTracker) -> None:
-    result, [message] = validate_municipality(tracker(intent="inform_place"), "Brugge-city")
+    result, [message] = validate_municipality(tracker(ASKED, intent="inform_place"), "Brugge-city")
     assert result["municipality"] is None
     assert message["template"] == "place_not_found"
     assert message["args"] == {"query": "Brugge-city"}
@@ -36,7 +56,8 @@ def test_unknown_place_offers_suggestions(tracker: MakeTracker) -> None:
 
 @pytest.mark.parametrize(("intent", "value"), [("inform_place", "unknown"), ("deny", "liever niet")])
 def test_place_can_stay_unknown(tracker: MakeTracker, intent: str, value: str) -> None:
-    assert validate_municipality(tracker(intent=intent), value) == ({"municipality": "unknown"}, [])
+    answer = tracker(ASKED, intent=intent, text=value)
+    assert validate_municipality(answer, value) == ({"municipality": "unknown"}, [])
 
 
 def test_role_and_concern_must_be_taxonomy_ids(tracker: MakeTracker) -> None:
@@ -48,3 +69,109 @@ def test_role_and_concern_must_be_taxonomy_ids(tracker: MakeTracker) -> None:
     assert form.validate_role("mijn", dispatcher, tracker(entities=entities), {}) == {"role": "teacher"}
     assert form.validate_concern("out_of_scope", dispatcher, tracker(), {}) == {"concern": None}
     assert form.validate_concern("detention", dispatcher, tracker(), {}) == {"concern": "detention"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Heureusement, mon fils va mieux, mais il regarde encore ces vidéos", "Heureusement"),
+        ("Mijn zoon wil naar Aken verhuizen, bij die groep", "Aken"),  # Aachen, not a typo for Alken
+        ("Mon fils est parti à Paris avec eux", "Paris"),
+        ("We wonen in 1050 en mijn dochter is veranderd", "1050"),  # Brussels or Ixelles: the form asks
+    ],
+)
+def test_place_in_passing_is_dropped_unless_the_gazetteer_knows_it(
+    tracker: MakeTracker, text: str, value: str
+) -> None:
+    told = tracker(intent="describe_radicalisation", text=text, entities=place(text, value))
+    assert validate_municipality(told, value) == ({"municipality": None}, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "nis"),
+    [
+        ("Mijn zoon in Gent trekt op met een radicale groep", "Gent", "44021"),
+        ("Onze dochter zit op school in Molenbeek", "Molenbeek", "21012"),
+        ("Il habite à 1000 et il ne parle plus à personne", "1000", "21004"),
+    ],
+)
+def test_place_in_passing_is_kept_when_the_gazetteer_knows_it(
+    tracker: MakeTracker, text: str, value: str, nis: str
+) -> None:
+    told = tracker(intent="describe_radicalisation", text=text, entities=place(text, value))
+    assert validate_municipality(told, value) == ({"municipality": nis}, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Na de aanslag in Zaventem durft mijn dochter niet meer buiten", False),
+        ("Sinds de aanslagen in de luchthaven van Zaventem slaapt mijn zoon slecht", False),
+        ("Depuis l'attentat de Zaventem, mon fils a peur", False),
+        ("Seit dem Anschlag in Zaventem hat mein Sohn Angst", False),
+        ("After the bombing in Zaventem my son cannot sleep", False),
+        ("Ik woon in Zaventem, na de aanslag durft mijn dochter niet meer buiten", True),
+        ("Na de aanslag in Zaventem, waar ik werk, slaap ik slecht", True),
+        ("Depuis l'attentat de Zaventem, j'y travaille encore et j'ai peur", True),
+        ("Seit dem Anschlag in Zaventem, wo wir wohnen, hat mein Sohn Angst", True),
+        ("We live in Zaventem and since the attack my son cannot sleep", True),
+    ],
+)
+def test_the_place_of_an_event_is_not_the_users_place(tracker: MakeTracker, text: str, kept: bool) -> None:
+    told = tracker(intent="describe_victim_support", text=text, entities=place(text, "Zaventem"))
+    assert validate_municipality(told, "Zaventem") == ({"municipality": "23094" if kept else None}, [])
+
+
+def test_an_answer_to_the_place_question_keeps_its_suggestions(tracker: MakeTracker) -> None:
+    text = "na de aanslag in Zaventm"
+    answer = tracker(ASKED, intent="inform_place", text=text, entities=place(text, "Zaventm"))
+    assert validate_municipality(answer, "Zaventm") == ({"municipality": "23094"}, [])
+    result, [message] = validate_municipality(
+        tracker(ASKED, intent="inform_place", text="Heureusement"), "Heureusement"
+    )
+    assert result == {"municipality": None, "place_hint_given": True}
+    assert message["template"] == "place_not_found"
+    # Asked for the place but describing something else: the place is one named in passing.
+    text = "Heureusement, mon fils va mieux"
+    aside = tracker(ASKED, intent="describe_radicalisation", text=text, entities=place(text, "Heureusement"))
+    assert validate_municipality(aside, "Heureusement") == ({"municipality": None}, [])
+
+
+def test_a_place_button_is_taken_whatever_the_form_asks(tracker: MakeTracker) -> None:
+    button = tracker({"requested_slot": "role"}, intent="inform_place", text='/inform_place{"place":"21009"}')
+    assert validate_municipality(button, "21009") == ({"municipality": "21009"}, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("mijn neef kijkt de hele dag naar filmpjes van IS", "family"),
+        ("Ma petite-fille ne me parle plus", "family"),
+        ("Mein Sohn hat sich sehr verändert", "parent"),
+        ("my younger brother joined a group online", "family"),
+        ("Mon mari et moi, nous avons peur pour notre fils", "parent"),
+        ("mijn 16-jarige dochter draagt plots een boerka", "parent"),
+        ("ma petite fille regarde des vidéos", None),  # a granddaughter or a little daughter: the form asks
+        ("een leerling uit mijn klas", None),
+    ],
+)
+def test_a_relative_gives_the_role(tracker: MakeTracker, text: str, role: str | None) -> None:
+    assert role_from(tracker(text=text)) == role
+
+
+def test_a_relative_completes_a_role_entity_that_is_no_role(tracker: MakeTracker) -> None:
+    form = ValidateReferralForm()
+    told = tracker(text="mijn neef is veranderd", entities=[{"entity": "role", "value": "mijn"}])
+    assert form.validate_role("mijn", CollectingDispatcher(), told, {}) == {"role": "family"}
+
+
+def test_a_valid_role_wins_over_a_relative(tracker: MakeTracker) -> None:
+    form = ValidateReferralForm()
+    text = "ik ben leerkracht en mijn neef zit in mijn klas"
+    told = tracker(text=text, entities=[{"entity": "role", "value": "teacher"}])
+    assert form.validate_role("teacher", CollectingDispatcher(), told, {}) == {"role": "teacher"}
+    assert form.extract_role(CollectingDispatcher(), told, {}) == {}
+    assert role_from(tracker({"role": "parent"}, text="mijn neef is veranderd")) is None  # already known
+    assert SlotSet("role", "family") in asyncio.run(
+        ValidateReferralForm().run(CollectingDispatcher(), tracker(text="mijn neef"), FORM_DOMAIN)
+    )

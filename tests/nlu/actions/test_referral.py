@@ -76,6 +76,22 @@ def test_emergency_with_an_unvalidated_place_still_routes(tracker: MakeTracker) 
     assert message["referral"]["services"][0]["id"] == "emergency-112"
 
 
+@pytest.mark.parametrize(
+    ("text", "place", "nis"),
+    [
+        ("Hij is in Aken en heeft een wapen", "Aken", None),  # Aachen, not a typo for Alken
+        ("Na de aanslag in Zaventem bedreigt hij ons", "Zaventem", None),
+        ("Ik woon in Zaventem en hij bedreigt ons", "Zaventem", "23094"),
+    ],
+)
+def test_emergency_takes_a_place_named_in_passing_only_when_it_is_the_users(
+    tracker: MakeTracker, text: str, place: str, nis: str | None
+) -> None:
+    told = tracker({"municipality": place}, intent="emergency", text=text, locale="nl")
+    [message], _ = run(ActionEmergencyReferral(), told)
+    assert message["referral"]["situation"]["municipality"] == nis
+
+
 def test_violence_threat_puts_112_and_101_first(tracker: MakeTracker) -> None:
     [message], _ = run(ActionEmergencyReferral(), tracker(intent="describe_violence_threat", locale="en"))
     services = message["referral"]["services"]
@@ -97,3 +113,14 @@ def test_talk_to_person_gives_the_listening_line_of_the_community(tracker: MakeT
         ActionTalkToPerson(), tracker({"municipality": "63023"}, intent="ask_human", locale="de")
     )
     assert message["referral"]["services"][0]["id"] == "telefonhilfe-108"
+
+
+def test_emergency_takes_the_role_from_a_relative(tracker: MakeTracker) -> None:
+    told = tracker(intent="emergency", text="Mijn zoon heeft een mes en bedreigt ons", locale="nl")
+    [message], _ = run(ActionEmergencyReferral(), told)
+    assert message["referral"]["situation"]["role"] == "parent"
+    [message], _ = run(
+        ActionEmergencyReferral(),
+        tracker({"role": "teacher"}, intent="emergency", text=told.latest_message["text"]),
+    )
+    assert message["referral"]["situation"]["role"] == "teacher"

@@ -1,0 +1,148 @@
+"""What the words around a place or a relative say about the writer, in the four languages.
+
+A place named right after an event word ("na de aanslag in Zaventem", "after the attack in Zaventem")
+is where something happened, not where the writer lives, unless the message says they live or work
+there ("ik woon in Zaventem", "where we live", "j'y travaille"). A relative named with a possessive
+("mijn neef", "ma petite-fille", "mein Sohn") tells the writer's role.
+
+The lists are space-separated words, compared lower case and without accents ("nièce" is "niece",
+"Brüder" is "bruder"); a hyphenated word stays whole, so "petite-fille" is not "fille".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from referral_map.taxonomy import Role
+
+# Something that happened somewhere; a word containing one of these counts ("bomaanslag", "attentats").
+EVENT_WORDS = {
+    "nl": "aanslag aanval schietpartij steekpartij explosie ontploffing gijzeling rellen betoging",
+    "fr": "attentat attaque fusillade explosion emeute otage manifestation",
+    "de": "anschlag angriff attentat schiesserei explosion amoklauf geiselnahme krawall",
+    "en": "attack bombing shooting stabbing explosion hostage demonstration",
+}
+# The writer lives or works at the place: "ik woon in X", "j'habite à X", "we work in X".
+RESIDENCE_WORDS = {
+    "nl": "woon woont wonen werk werkt werken",
+    "fr": "habite habitons habitez habitent vis vit vivons travaille travaillons travaillent",
+    "de": "wohne wohnt wohnen lebe lebt leben arbeite arbeitet arbeiten",
+    "en": "live lives living work works working",
+}
+# "X, waar ik woon": one of these right after the place, then a residence word.
+WHERE_WORDS = {"nl": "waar", "fr": "ou", "de": "wo", "en": "where"}
+# "ik woon daar", "j'y habite", "we live there": one of these next to a residence word.
+THERE_WORDS = {"nl": "daar er", "fr": "y", "de": "dort da", "en": "there"}
+WINDOW = 5  # how many words before a place, in its sentence, are read
+
+# A possessive, then at most one filler word or an age, then a relative: "mijn oudste zoon", "my 15-year-old son".
+# The writer's own child makes them a parent; any other relative makes them family (docs/DESIGN.md section 2).
+# "unclear" lists a filler and a relative that read two ways ("ma petite fille": a granddaughter without
+# the hyphen, or a little daughter?); the form then asks.
+RELATIVE_WORDS = {
+    "nl": {
+        "possessives": "mijn mn onze ons",
+        "fillers": "oudste jongste oudere jongere kleine grote",
+        "children": "zoon zoontje dochter dochtertje kind kindje kinderen stiefzoon stiefdochter pleegzoon pleegdochter pleegkind",
+        "relatives": "neef neefje nicht nichtje kleinzoon kleindochter kleinkind kleinkinderen broer broertje zus zusje zuster oom tante man vrouw",
+        "unclear": "",
+    },
+    "fr": {
+        "possessives": "mon ma mes notre nos",
+        "fillers": "grand grande petit petite petits aine ainee cadet cadette jeune",
+        "children": "fils fille filles enfant enfants",
+        "relatives": "neveu neveux niece nieces petit-fils petite-fille petits-enfants petit-enfant frere freres soeur soeurs cousin cousine oncle tante mari femme",
+        "unclear": "petite fille, petit fils, petits enfants",
+    },
+    "de": {
+        "possessives": "mein meine meinen meinem meiner unser unsere unseren unserem unserer",
+        "fillers": "altere alteren alterer alteste altesten jungere jungeren jungerer jungste jungsten kleine kleinen kleiner grosse grossen grosser",
+        "children": "sohn sohne tochter kind kinder stiefsohn stieftochter pflegekind pflegesohn pflegetochter",
+        "relatives": "neffe neffen nichte nichten enkel enkelin enkelkind enkelkinder bruder schwester cousin cousine onkel tante mann frau",
+        "unclear": "",
+    },
+    "en": {
+        "possessives": "my our",
+        "fillers": "eldest oldest youngest older younger little big baby teenage",
+        "children": "son sons daughter daughters child children kid kids stepson stepdaughter",
+        "relatives": "nephew nephews niece nieces grandson granddaughter grandchild grandchildren brother brothers sister sisters cousin uncle aunt husband wife",
+        "unclear": "",
+    },
+}
+
+
+def words(text: str) -> list[str]:
+    """Lower case words without accents; apostrophes split ("j'habite"), hyphens join ("petite-fille")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("ß", "ss"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"\b([mz])['\u2019]n\b", r"\1ijn", plain)  # Dutch "m'n zoon", "z'n broer"
+    return re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", plain)
+
+
+def _all(table: dict[str, str]) -> set[str]:
+    return {word for listed in table.values() for word in listed.split()}
+
+
+def _before(text: str, start: int) -> list[str]:
+    """The last few words before `start`, within its sentence."""
+    return words(re.split(r"[.!?;\n]", text[:start])[-1])[-WINDOW:]
+
+
+def _after(text: str, end: int) -> list[str]:
+    return words(re.split(r"[.!?;\n]", text[end:])[0])[:WINDOW]
+
+
+def place_spans(text: str, place: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where the place stands in the text: the entity's own spans and every other mention of its name."""
+    found = set(spans)
+    if place.strip():
+        pattern = rf"(?<!\w){re.escape(place.strip())}(?!\w)"
+        found |= {(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)}
+    return sorted(found)
+
+
+def names_an_event_place(text: str, spans: list[tuple[int, int]]) -> bool:
+    """An event word stands shortly before the place: "na de aanslag in X", "après les attentats de X"."""
+    events = _all(EVENT_WORDS)
+    return any(event in word for start, _ in spans for word in _before(text, start) for event in events)
+
+
+def lives_there(text: str, spans: list[tuple[int, int]]) -> bool:
+    """The writer says they live or work at the place: "ik woon in X", "X, where we live", "j'y habite"."""
+    residence, where, there = _all(RESIDENCE_WORDS), _all(WHERE_WORDS), _all(THERE_WORDS)
+    for start, end in spans:
+        after = _after(text, end)
+        if residence & set(_before(text, start)):
+            return True
+        if after and after[0] in where and residence & set(after[1:4]):
+            return True
+    every = words(text)
+    return any(
+        word in residence and there & set(every[max(0, i - 2) : i + 3]) for i, word in enumerate(every)
+    )
+
+
+def relative_role(text: str) -> Role | None:
+    """The writer's role from a relative they name: their own child makes them a parent, anyone else family."""
+    tokens = words(text)
+    roles: set[Role] = set()
+    for lists in RELATIVE_WORDS.values():
+        possessives, fillers = lists["possessives"].split(), lists["fillers"].split()
+        unclear = {phrase.strip() for phrase in lists["unclear"].split(",")}
+        for i, token in enumerate(tokens):
+            if token not in possessives:
+                continue
+            following = tokens[i + 1 : i + 3]
+            if len(following) == 2 and (following[0] in fillers or any(ch.isdigit() for ch in following[0])):
+                if " ".join(following) in unclear:
+                    continue
+                following = following[1:]
+            noun = following[0] if following else ""
+            if noun in lists["children"].split():
+                roles.add(Role.PARENT)
+            elif noun in lists["relatives"].split():
+                roles.add(Role.FAMILY)
+    if Role.PARENT in roles:
+        return Role.PARENT
+    return Role.FAMILY if roles else None

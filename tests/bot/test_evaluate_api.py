@@ -1,0 +1,156 @@
+"""`wegwijzer eval --api`: the real-style development sets through the bot's HTTP chat API, the whole product."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.chat import ChatService, RasaClient
+from bot.cli import main
+from bot.evaluate import ApiClient, Send, _answer, evaluate, play, read_cases
+from bot.http_api import create_app
+from bot.sessions import SessionStore
+from protocol.messages import Asks
+from referral_map import db
+from referral_map.directory import load_directory
+from stack.processes import free_port
+from tests.conftest import FIGURES
+
+REAL_STYLE = Path(__file__).resolve().parents[1] / "eval" / "real_style"
+LANGUAGES = ("nl", "fr", "de", "en")
+# No-regression floors for the share of cases with a fitting service in the first three; the issue's
+# targets are 0.95 (real_style_dev) and 0.92 (real_style_dev_hard).
+TOP3_FLOOR = {"real_style_dev": 0.75, "real_style_dev_hard": 0.75}
+NOBODY = "http://127.0.0.1:9"  # nothing listens there
+
+
+class Answered:
+    """A `Send` that passes each turn on and notes the sessions that got no message back."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.silent: list[str] = []
+
+    def __call__(self, session: str, message: str, locale: str) -> list[dict[str, Any]]:
+        messages = self.send(session, message, locale)
+        if not messages:
+            self.silent.append(session)
+        return messages
+
+
+def test_real_style_sets_through_the_http_api(http_api: str, artifacts: Path) -> None:
+    reports = {}
+    for name in TOP3_FLOOR:
+        cases = read_cases([REAL_STYLE / f"{name}.jsonl"])
+        with closing(ApiClient(http_api)) as client:
+            send = Answered(client)
+            reports[name] = evaluate(cases, send)
+        reports[name]["silent_sessions"] = send.silent
+    (artifacts / "real_style_eval.json").write_text(
+        json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    for name, report in reports.items():
+        summary = report["summary"]
+        for language in (*LANGUAGES, "overall"):
+            s = summary[language]
+            FIGURES[f"{name} {language} (HTTP API)"] = (
+                f"{s['cases']} cases, top-3 {s['services_top3']}, concern {s['concern_accuracy']}, "
+                f"role {s['role_accuracy']}, emergency recall {s['emergency_recall']}, "
+                f"false emergencies {s['false_emergency_rate']}, no referral {s['no_referral']}, "
+                f"median questions {s['median_questions']}, turn p50 {s['latency_ms']['p50']} ms"
+            )
+    for name, report in reports.items():
+        overall = report["summary"]["overall"]
+        assert overall["errors"] == 0, (name, [c for c in report["cases"] if "error" in c][:3])
+        assert report["silent_sessions"] == [], (name, report["silent_sessions"][:5])
+        assert all(case["turns"] >= 1 for case in report["cases"]), name
+        degraded = [case["id"] for case in report["cases"] if case["degraded"]]
+        assert degraded == [], (name, degraded[:10])
+        assert overall["services_top3"] >= TOP3_FLOOR[name], (name, overall["services_top3"])
+
+
+@pytest.fixture
+def reduced_bot(tmp_path: Path) -> Iterator[ApiClient]:
+    """The real HTTP API on loopback with no Rasa behind it (the reduced mode), and a client for it."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    directory = load_directory()
+    db.load(directory, engine)
+    service = ChatService(directory, SessionStore(engine, dt.timedelta(days=30)), RasaClient(NOBODY))
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(service, b"k" * 32, NOBODY), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert httpx.get(f"{url}/healthz").status_code == 200
+    with closing(ApiClient(url)) as client:
+        yield client
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_api_client_sends_buttons_as_payloads_and_keeps_the_bots_locale(reduced_bot: ApiClient) -> None:
+    worried = "Je m'inquiète beaucoup pour mon fils, il regarde des vidéos extrémistes toute la journée."
+    messages = reduced_bot("s1", worried, "nl")
+    assert (
+        reduced_bot.locales["s1"] == "fr"
+    )  # the bot detected French; later turns say so, as the web chat does
+    for message in messages:
+        assert {"template", "asks", "buttons", "referral"} <= set(message) and message["degraded"] is True
+    menu = next(m for m in messages if m["asks"] == Asks.CONCERN)
+    assert all(set(button) == {"title", "payload"} for button in menu["buttons"])
+    lines = next(m["referral"] for m in messages if m["referral"])
+    assert lines["services"][0]["id"] == "emergency-112"
+    pressed = _answer(Asks.CONCERN, {"concern": "parenting"}, menu["buttons"])
+    assert pressed == "/describe_parenting"
+    referral = next(m["referral"] for m in reduced_bot("s1", pressed, "nl") if m["referral"])
+    # Sent as a payload, the concern button gets its referral (the French community's parenting line, as
+    # the bot answers in French now); sent as text it would get the menu and 112 first again.
+    assert referral["services"][0]["id"] == "one"
+    assert referral["situation"]["concern"] == "parenting" and referral["situation"]["language"] == "fr"
+    assert reduced_bot("s2", "/ hoe werkt dit eigenlijk?", "nl")  # not a payload: sent as text, answered
+
+
+def test_play_reads_the_api_messages(reduced_bot: ApiClient) -> None:
+    case = {"id": "x", "lang": "nl", "text": "ik maak me zorgen over mijn zoon", "expect": {}}
+    result = play(case, reduced_bot)
+    assert result.error is None and result.turns == 1 and result.degraded is True
+    assert result.services[:2] == ["emergency-112", "police-101"]  # the reduced mode's main lines
+    assert result.situation is not None and result.situation["language"] == "nl"
+
+
+def test_a_place_is_answered_with_the_api_button_that_has_the_postcode() -> None:
+    buttons = [
+        {"title": "Antwerpen", "payload": '/inform_place{"place":"11002"}'},
+        {"title": "Gent", "payload": '/inform_place{"place":"44021"}'},
+    ]
+    assert _answer(Asks.MUNICIPALITY, {"municipality": "9000"}, buttons) == buttons[1]["payload"]
+    roles = [{"title": "Ik ben leerkracht", "payload": '/inform_role{"role":"teacher"}'}]
+    assert _answer(Asks.ROLE, {"role": "teacher"}, roles) == roles[0]["payload"]
+
+
+def test_eval_api_without_a_bot_says_so_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"id": "a", "text": "hallo", "lang": "nl"}\n', encoding="utf-8")
+    assert main(["eval", str(cases), "--api", NOBODY]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1 and "healthz" in captured.err
