@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from nlu.actions.cues import relative_role
-from nlu.actions.slots import UNKNOWN, locale, place_in_passing
+from nlu.actions.slots import UNKNOWN, earlier_value, locale, place_in_passing
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
 from referral_map.geography import Municipality, UnknownPlaceError, gazetteer
 from referral_map.taxonomy import Concern, Role
@@ -34,6 +34,10 @@ class ValidateReferralForm(FormValidationAction):
         found = [v for v in tracker.get_latest_entity_values("role") if v in valid]
         if found:
             return {"role": found[0]}
+        # A stray entity must not undo a role the user (or the channel) already gave.
+        earlier = earlier_value(tracker, "role", valid)
+        if earlier:
+            return {"role": earlier}
         relative = relative_role(_text(tracker))
         return {"role": relative.value if relative else None}
 

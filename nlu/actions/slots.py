@@ -77,3 +77,18 @@ def place_in_passing(tracker: Tracker, place: str) -> str | None:
     if names_an_event_place(text, spans) and not lives_there(text, spans):
         return None
     return nis
+
+
+def earlier_value(tracker: Tracker, slot: str, valid: set[str]) -> str | None:
+    """The slot's valid value from before the latest user message (what this turn's mapping overwrote)."""
+    events = list(tracker.events)
+    last_user = max(
+        (i for i, event in enumerate(events) if event.get("event") == "user"), default=len(events)
+    )
+    for event in reversed(events[:last_user]):
+        if event.get("event") in {"restart", "reset_slots", "session_started"}:
+            return None
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+            return value if value in valid else None
+    return None

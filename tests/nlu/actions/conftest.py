@@ -23,6 +23,7 @@ def tracker() -> MakeTracker:
         locale: str = "nl",
         active_loop: str | None = None,
         ranking: list[dict[str, Any]] | None = None,
+        events: list[dict[str, Any]] | None = None,
     ) -> Tracker:
         latest = {
             "text": text,
@@ -35,7 +36,7 @@ def tracker() -> MakeTracker:
             "test-session",
             slots or {},
             latest,
-            [],
+            events or [],
             False,
             None,
             {"name": active_loop} if active_loop else {},

@@ -175,3 +175,20 @@ def test_a_valid_role_wins_over_a_relative(tracker: MakeTracker) -> None:
     assert SlotSet("role", "family") in asyncio.run(
         ValidateReferralForm().run(CollectingDispatcher(), tracker(text="mijn neef"), FORM_DOMAIN)
     )
+
+
+def test_a_stray_role_entity_keeps_the_role_given_before(tracker: MakeTracker) -> None:
+    earlier = [
+        {"event": "session_started"},
+        {"event": "slot", "name": "role", "value": "teacher"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "des tensions entre élèves"},
+        {"event": "slot", "name": "role", "value": "élèves"},
+    ]
+    stray = [{"entity": "role", "value": "élèves"}]
+    form = ValidateReferralForm()
+    result = form.validate_role("élèves", CollectingDispatcher(), tracker(entities=stray, events=earlier), {})
+    assert result == {"role": "teacher"}
+    fresh = [{"event": "session_started"}, {"event": "user", "text": "mijn klas"}]
+    result = form.validate_role("mijn", CollectingDispatcher(), tracker(events=fresh), {})
+    assert result == {"role": None}
