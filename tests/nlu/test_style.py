@@ -180,7 +180,7 @@ def test_the_training_data_reads_like_people_write(language: str) -> None:
     stats = style.report()[language][style.TOTAL]
     assert stats.words_median >= 25, stats.words_median
     assert stats.multi_sentence >= 0.30, stats.multi_sentence
-    assert stats.never_names_concern >= 0.25, stats.never_names_concern
+    assert stats.never_names_concern is not None and stats.never_names_concern >= 0.25
     assert stats.code_switch >= 0.08, stats.code_switch
     opening, share = stats.openings[0]
     assert share <= 0.05, (opening, share)
