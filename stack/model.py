@@ -158,7 +158,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--config", type=Path, help="another pipeline config, e.g. a small one for tests")
     args = parser.parse_args()
-    print(ensure_model(args.config))
+    # Rasa trains in nlu/ and falls back to nlu/config.yml, silently, when --config does not exist there.
+    print(ensure_model(args.config.resolve() if args.config else None))
 
 
 if __name__ == "__main__":

@@ -37,8 +37,18 @@ def free_port() -> int:
 
 
 def rasa_environment() -> dict[str, str]:
-    """The environment of Rasa and the action server: no telemetry, no TensorFlow start-up chatter."""
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    """The environment of Rasa and the action server: no telemetry, no TensorFlow start-up chatter.
+
+    The project directory is on PYTHONPATH so that Rasa can import custom pipeline components
+    (`nlu.use_featurizer.USEFeaturizer`) also when it trains, which it does from `nlu/`.
+    """
+    path = os.pathsep.join(p for p in (str(PROJECT_DIR), os.environ.get("PYTHONPATH", "")) if p)
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONPATH": path,
+    }
 
 
 @dataclass

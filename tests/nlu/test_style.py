@@ -171,3 +171,16 @@ def test_table_is_aligned_and_json_round_trips(tmp_path: Path, capsys: pytest.Ca
     assert printed["nl"][TOTAL]["never_names_concern"] == 0.667
     assert printed["nl"]["greet"]["never_names_concern"] is None
     assert printed["nl"][TOTAL]["openings"][0] == ["dag mijn", 0.333]
+
+
+@pytest.mark.parametrize("language", style.LANGUAGES)
+def test_the_training_data_reads_like_people_write(language: str) -> None:
+    """Floors for the situation intents of each language (issue 8): long, several sentences, often no
+    label for the concern, some mixing of languages, and no opening that a large share repeats."""
+    stats = style.report()[language][style.TOTAL]
+    assert stats.words_median >= 25, stats.words_median
+    assert stats.multi_sentence >= 0.30, stats.multi_sentence
+    assert stats.never_names_concern is not None and stats.never_names_concern >= 0.25
+    assert stats.code_switch >= 0.08, stats.code_switch
+    opening, share = stats.openings[0]
+    assert share <= 0.05, (opening, share)
