@@ -225,6 +225,16 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, Any]:
     }
 
 
+def figures_text(summary: dict[str, Any]) -> str:
+    """One line of a summary's figures, as the test run and the closing notes quote them."""
+    return (
+        f"{summary['cases']} cases, top-3 {summary['services_top3']}, concern {summary['concern_accuracy']}, "
+        f"role {summary['role_accuracy']}, emergency recall {summary['emergency_recall']}, "
+        f"false emergencies {summary['false_emergency_rate']}, no referral {summary['no_referral']}, "
+        f"median questions {summary['median_questions']}, turn p50 {summary['latency_ms']['p50']} ms"
+    )
+
+
 def evaluate(cases: Sequence[dict[str, Any]], send: Send) -> dict[str, Any]:
     results = [play(case, send) for case in cases]
     by_language: dict[str, list[CaseResult]] = {}

@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from bot.evaluate import CaseResult, RestClient, evaluate, read_cases, summarise
+from bot.evaluate import CaseResult, RestClient, evaluate, figures_text, read_cases, summarise
 from stack.processes import Stack
 from tests.conftest import FIGURES
 
@@ -27,12 +27,7 @@ def test_development_set_through_the_rest_channel(stack: Stack, artifacts: Path)
     summary = report["summary"]
     for language in (*LANGUAGES, "overall"):
         s = summary[language]
-        FIGURES[f"dev {language}"] = (
-            f"{s['cases']} cases, top-3 {s['services_top3']}, concern {s['concern_accuracy']}, "
-            f"role {s['role_accuracy']}, emergency recall {s['emergency_recall']}, "
-            f"false emergencies {s['false_emergency_rate']}, no referral {s['no_referral']}, "
-            f"median questions {s['median_questions']}, turn p50 {s['latency_ms']['p50']} ms"
-        )
+        FIGURES[f"dev {language}"] = figures_text(s)
     assert len(cases) >= 200
     overall = summary["overall"]
     assert overall["errors"] == 0
@@ -70,3 +65,10 @@ def test_summarise_services_in_the_first_three() -> None:
     hit = _result("fr", {"services_any": ["caprev"]}, ["a", "b", "caprev", "d"])
     miss = _result("fr", {"services_any": ["caprev"]}, ["a", "b", "c", "caprev"])
     assert summarise([hit, miss])["services_top3"] == 0.5
+
+
+def test_figures_text_quotes_each_figure() -> None:
+    summary = summarise([_result("nl", {"urgency": "emergency"}, ["emergency-112"])])
+    text = figures_text(summary)
+    assert text.startswith("1 cases, top-3 None, concern None")
+    assert "emergency recall 1.0" in text and "false emergencies None" in text

@@ -17,7 +17,7 @@ import uvicorn
 
 from bot.chat import ChatService, RasaClient
 from bot.cli import main
-from bot.evaluate import ApiClient, Send, _answer, evaluate, play, read_cases
+from bot.evaluate import ApiClient, Send, _answer, evaluate, figures_text, play, read_cases
 from bot.http_api import create_app
 from bot.sessions import SessionStore
 from protocol.messages import Asks
@@ -63,12 +63,7 @@ def test_real_style_sets_through_the_http_api(http_api: str, artifacts: Path) ->
         summary = report["summary"]
         for language in (*LANGUAGES, "overall"):
             s = summary[language]
-            FIGURES[f"{name} {language} (HTTP API)"] = (
-                f"{s['cases']} cases, top-3 {s['services_top3']}, concern {s['concern_accuracy']}, "
-                f"role {s['role_accuracy']}, emergency recall {s['emergency_recall']}, "
-                f"false emergencies {s['false_emergency_rate']}, no referral {s['no_referral']}, "
-                f"median questions {s['median_questions']}, turn p50 {s['latency_ms']['p50']} ms"
-            )
+            FIGURES[f"{name} {language} (HTTP API)"] = figures_text(s)
     for name, report in reports.items():
         overall = report["summary"]["overall"]
         assert overall["errors"] == 0, (name, [c for c in report["cases"] if "error" in c][:3])
