@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.cards import referral_view
 from bot.i18n import N_, _
-from bot.templates import Button, Rendered, button_title, sentence
+from bot.templates import Button, Rendered, sentence, titled
 from protocol.messages import REFERRAL_TEMPLATES, Asks, ServiceRef, Template
 from referral_map.directory import Directory
 from referral_map.hours import BRUSSELS
@@ -31,11 +31,7 @@ class Renderer:
         if template is None:
             return Rendered(str(payload.get("template")), _(UNKNOWN_TEMPLATE), Asks.CONCERN.value)
         args = dict(payload.get("args") or {})
-        buttons = [
-            Button(button_title(str(b.get("template", "")), b.get("args")), str(b.get("payload", "")))
-            for b in payload.get("buttons") or []
-            if isinstance(b, Mapping)
-        ]
+        buttons = titled(payload.get("buttons") or [])
         body = payload.get("referral")
         if template in REFERRAL_TEMPLATES and isinstance(body, Mapping):
             return self.referral(template, body, buttons)

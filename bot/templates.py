@@ -7,7 +7,7 @@ Referral cards are built in `bot.cards`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,3 +170,13 @@ def button_title(template: str, args: Mapping[str, Any] | None = None) -> str:
     if template == ButtonTemplate.PLACE_OPTION:
         return str((args or {}).get("name", ""))
     return _(BUTTON_TITLES.get(template, N_("Choose")))
+
+
+def titled(buttons: Iterable[Any]) -> list[Button]:
+    """Buttons as Rasa and `protocol.messages` send them (template, payload, args), titled in the
+    current language; anything that is not a button mapping is left out."""
+    return [
+        Button(button_title(str(b.get("template", "")), b.get("args")), str(b.get("payload", "")))
+        for b in buttons
+        if isinstance(b, Mapping)
+    ]

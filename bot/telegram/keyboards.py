@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import use_language
 from bot.telegram.context import ChatData
-from bot.templates import Button, Rendered, button_title
+from bot.templates import Button, Rendered, titled
 from protocol.messages import concern_buttons
 from referral_map.taxonomy import Language
 
@@ -67,7 +67,7 @@ def keyboard(buttons: list[Button], chat_data: ChatData | None) -> InlineKeyboar
 def concern_menu(language: Language) -> list[Button]:
     """One button per concern, in the given language; a press sends the payload that describes it."""
     with use_language(language):
-        return [Button(button_title(button["template"]), button["payload"]) for button in concern_buttons()]
+        return titled(concern_buttons())
 
 
 def with_menu(rendered: Rendered, language: Language) -> Rendered:

@@ -80,8 +80,22 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", plain)
 
 
-def _all(table: dict[str, str]) -> set[str]:
-    return {word for listed in table.values() for word in listed.split()}
+def _all(table: dict[str, str]) -> frozenset[str]:
+    return frozenset(word for listed in table.values() for word in listed.split())
+
+
+# Split once, on import: these are read on every turn of the form.
+EVENTS, RESIDENCE, WHERE, THERE = (_all(t) for t in (EVENT_WORDS, RESIDENCE_WORDS, WHERE_WORDS, THERE_WORDS))
+RELATIVES = [
+    (
+        frozenset(lists["possessives"].split()),
+        frozenset(lists["fillers"].split()),
+        frozenset(lists["children"].split()),
+        frozenset(lists["relatives"].split()),
+        frozenset(phrase.strip() for phrase in lists["unclear"].split(",")),
+    )
+    for lists in RELATIVE_WORDS.values()
+]
 
 
 def _before(text: str, start: int) -> list[str]:
@@ -104,22 +118,20 @@ def place_spans(text: str, place: str, spans: list[tuple[int, int]]) -> list[tup
 
 def names_an_event_place(text: str, spans: list[tuple[int, int]]) -> bool:
     """An event word stands shortly before the place: "na de aanslag in X", "après les attentats de X"."""
-    events = _all(EVENT_WORDS)
-    return any(event in word for start, _ in spans for word in _before(text, start) for event in events)
+    return any(event in word for start, _ in spans for word in _before(text, start) for event in EVENTS)
 
 
 def lives_there(text: str, spans: list[tuple[int, int]]) -> bool:
     """The writer says they live or work at the place: "ik woon in X", "X, where we live", "j'y habite"."""
-    residence, where, there = _all(RESIDENCE_WORDS), _all(WHERE_WORDS), _all(THERE_WORDS)
     for start, end in spans:
         after = _after(text, end)
-        if residence & set(_before(text, start)):
+        if RESIDENCE & set(_before(text, start)):
             return True
-        if after and after[0] in where and residence & set(after[1:4]):
+        if after and after[0] in WHERE and RESIDENCE & set(after[1:4]):
             return True
     every = words(text)
     return any(
-        word in residence and there & set(every[max(0, i - 2) : i + 3]) for i, word in enumerate(every)
+        word in RESIDENCE and THERE & set(every[max(0, i - 2) : i + 3]) for i, word in enumerate(every)
     )
 
 
@@ -127,9 +139,7 @@ def relative_role(text: str) -> Role | None:
     """The writer's role from a relative they name: their own child makes them a parent, anyone else family."""
     tokens = words(text)
     roles: set[Role] = set()
-    for lists in RELATIVE_WORDS.values():
-        possessives, fillers = lists["possessives"].split(), lists["fillers"].split()
-        unclear = {phrase.strip() for phrase in lists["unclear"].split(",")}
+    for possessives, fillers, children, relatives, unclear in RELATIVES:
         for i, token in enumerate(tokens):
             if token not in possessives:
                 continue
@@ -139,9 +149,9 @@ def relative_role(text: str) -> Role | None:
                     continue
                 following = following[1:]
             noun = following[0] if following else ""
-            if noun in lists["children"].split():
+            if noun in children:
                 roles.add(Role.PARENT)
-            elif noun in lists["relatives"].split():
+            elif noun in relatives:
                 roles.add(Role.FAMILY)
     if Role.PARENT in roles:
         return Role.PARENT

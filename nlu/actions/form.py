@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from nlu.actions.cues import relative_role
-from nlu.actions.slots import UNKNOWN, earlier_value, locale, place_in_passing
+from nlu.actions.slots import UNKNOWN, earlier_value, latest_text, locale, place_in_passing
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
 from referral_map.geography import Municipality, UnknownPlaceError, gazetteer
 from referral_map.taxonomy import Concern, Role
@@ -38,7 +38,7 @@ class ValidateReferralForm(FormValidationAction):
         earlier = earlier_value(tracker, "role", valid)
         if earlier:
             return {"role": earlier}
-        relative = relative_role(_text(tracker))
+        relative = relative_role(latest_text(tracker))
         return {"role": relative.value if relative else None}
 
     def extract_role(
@@ -54,7 +54,7 @@ class ValidateReferralForm(FormValidationAction):
             v in valid for v in tracker.get_latest_entity_values("role")
         ):
             return {}
-        relative = relative_role(_text(tracker))
+        relative = relative_role(latest_text(tracker))
         return {"role": relative.value} if relative else {}
 
     def validate_concern(
@@ -102,13 +102,9 @@ class ValidateReferralForm(FormValidationAction):
         return {"municipality": None, "place_hint_given": True}
 
 
-def _text(tracker: Tracker) -> str:
-    return str(tracker.latest_message.get("text") or "")
-
-
 def _answers_place_question(tracker: Tracker, value: str) -> bool:
     """Whether the message answers the form's question for the place, rather than naming one in passing."""
     if tracker.get_slot("requested_slot") != "municipality":
         return False
     intent = tracker.latest_message.get("intent", {}).get("name")
-    return intent in PLACE_ANSWER_INTENTS or value == _text(tracker).strip()
+    return intent in PLACE_ANSWER_INTENTS or value == latest_text(tracker).strip()

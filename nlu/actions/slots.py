@@ -14,6 +14,11 @@ from referral_map.taxonomy import Concern, Language, Role, Urgency
 UNKNOWN = "unknown"
 
 
+def latest_text(tracker: Tracker) -> str:
+    """The text of the user's latest message."""
+    return str(tracker.latest_message.get("text") or "")
+
+
 def locale(tracker: Tracker) -> Language:
     """The language to answer in: this message's metadata, else the slot, else English."""
     metadata = tracker.latest_message.get("metadata") or {}
@@ -35,9 +40,8 @@ def situation(tracker: Tracker, concern: Concern | None = None, urgency: Urgency
 
     Without a role slot (an emergency before the form asked), a relative the message names gives it.
     """
-    text = str(tracker.latest_message.get("text") or "")
     return Situation(
-        role=_choice(Role, tracker.get_slot("role")) or relative_role(text) or Role.UNKNOWN,
+        role=_choice(Role, tracker.get_slot("role")) or relative_role(latest_text(tracker)) or Role.UNKNOWN,
         concern=concern or _choice(Concern, tracker.get_slot("concern")) or Concern.PARENTING,
         urgency=urgency or _choice(Urgency, tracker.get_slot("urgency")) or Urgency.ROUTINE,
         municipality=_nis(tracker, tracker.get_slot("municipality")),
@@ -64,7 +68,7 @@ def place_in_passing(tracker: Tracker, place: str) -> str | None:
     nis = gazetteer().nis_of(place[:80], forgive_typos=False)
     if nis is None:
         return None
-    text = str(tracker.latest_message.get("text") or "")
+    text = latest_text(tracker)
     entity_spans = [
         (entity["start"], entity["end"])
         for entity in tracker.latest_message.get("entities") or []
