@@ -10,12 +10,14 @@ from typing import Any
 
 import httpx
 
+from bot.danger import assess
 from bot.i18n import use_language
 from bot.language import detect_language
 from bot.render import Renderer
 from bot.sessions import SessionStore
 from bot.templates import Rendered
 from protocol import payloads
+from protocol.danger import CHECKED_KEY, IMPLIED_CONCERN, NOT_EMERGENCIES, VERDICT_KEY, Danger
 from protocol.messages import Asks, Template, concern_buttons, message, referral
 from referral_map.directory import Directory
 from referral_map.geography import gazetteer
@@ -96,6 +98,7 @@ class ChatService:
         language, chosen = self.language_of(session, locale)
         notices: list[Mapping[str, Any]] = []
         sent = payload if payload is not None else (text or "")
+        danger: Danger | None = None
         if payload is None:
             sent = sent.strip()
             if not sent:
@@ -103,6 +106,7 @@ class ChatService:
             if len(sent) > MAX_TEXT:
                 sent = sent[:MAX_TEXT]
                 notices.append(message(Template.TOO_LONG, args={"count": MAX_TEXT}))
+            danger = assess(sent)  # before anything else: safety first (docs/DESIGN.md section 6)
             detected = detect_language(sent)
             if detected and detected is not language:
                 language = detected
@@ -115,11 +119,13 @@ class ChatService:
         if payload in {payloads.FEEDBACK_HELPFUL, payloads.FEEDBACK_NOT_HELPFUL}:
             self.store.record_feedback(session, payload == payloads.FEEDBACK_HELPFUL)
         context = {k: v for k, v in (metadata or {}).items() if k in {"role", "municipality"}}
+        verdict = {CHECKED_KEY: payload is None, VERDICT_KEY: danger.value if danger else None}
         try:
-            answers = await self.rasa.send(session, sent, {"locale": language.value, **context})
+            answers = await self.rasa.send(session, sent, {"locale": language.value, **context, **verdict})
         except httpx.HTTPError as error:
             log.warning("Rasa unreachable (%s): answering in reduced mode", type(error).__name__)
-            return self._reply(session, language, True, notices + self._degraded(payload, language, context))
+            reduced = self._degraded(payload, language, context, danger)
+            return self._reply(session, language, True, notices + reduced)
         for answer in answers:
             if answer.get("template") == Template.LANGUAGE_CHANGED:
                 language = Language(answer.get("args", {}).get("language", language.value))
@@ -165,14 +171,26 @@ class ChatService:
         return ChatReply(session, language, degraded, self.render(messages, language))
 
     def _degraded(
-        self, payload: str | None, language: Language, context: dict[str, Any]
+        self, payload: str | None, language: Language, context: dict[str, Any], danger: Danger | None = None
     ) -> list[Mapping[str, Any]]:
         """The reduced mode, without Rasa. Never a dead end: a concern menu and the main lines;
-        a concern button still gets its referral, routed here from the map."""
+        a concern button still gets its referral, routed here from the map, and danger its
+        emergency referral."""
         municipality = _municipality(context.get("municipality"))
         role = Role(context["role"]) if context.get("role") in Role.__members__.values() else Role.UNKNOWN
         concern = payloads.concern_of(payload or "")
         now = dt.datetime.now(dt.UTC)
+        if danger is not None:
+            urgency = Urgency.ROUTINE if danger in NOT_EMERGENCIES else Urgency.EMERGENCY
+            situation = Situation(
+                role=role,
+                concern=IMPLIED_CONCERN.get(danger, Concern.RADICALISATION),
+                urgency=urgency,
+                municipality=municipality,
+                language=language,
+            )
+            routed = route(situation, now, self.directory)
+            return [message(Template.DEGRADED), referral(routed, Template.EMERGENCY_REFERRAL, at=now)]
         if concern is not None:
             situation = Situation(role=role, concern=concern, municipality=municipality, language=language)
             return [message(Template.DEGRADED), referral(route(situation, now, self.directory), at=now)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -11,7 +12,9 @@ from rasa_sdk.types import DomainDict
 
 from nlu.actions.map_source import directory, refer
 from nlu.actions.slots import situation
+from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, READING_KEY, danger_of
 from protocol.messages import ServiceRef, Template, referral
+from protocol.payloads import concern_of
 from referral_map.taxonomy import Concern, Urgency
 
 PRE_EMPTING_INTENTS = {
@@ -44,8 +47,7 @@ class ActionEmergencyReferral(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        intent = tracker.latest_message.get("intent", {}).get("name", "emergency")
-        concern, urgency = PRE_EMPTING_INTENTS.get(intent, (None, Urgency.EMERGENCY))
+        concern, urgency = _reading(tracker.latest_message)
         if urgency is None and tracker.get_slot("urgency") == Urgency.EMERGENCY.value:
             urgency = Urgency.EMERGENCY
         known = situation(
@@ -60,6 +62,23 @@ class ActionEmergencyReferral(Action):
             ActiveLoop(None),
             SlotSet("requested_slot", None),
         ]
+
+
+def _reading(parse: dict[str, Any]) -> tuple[Concern | None, Urgency | None]:
+    """The concern and urgency a pre-empting message names: the bot's danger verdict (with the model's
+    reading for the concern a kind does not imply), else the intent."""
+    reading = parse.get(READING_KEY) or {}
+    kind = danger_of(reading.get("kind"))
+    if kind is not None:
+        urgency = None if kind in NOT_EMERGENCIES else Urgency.EMERGENCY
+        return IMPLIED_CONCERN.get(kind) or _concern_of_intent(reading.get("model_intent")), urgency
+    intent = parse.get("intent", {}).get("name", "emergency")
+    return PRE_EMPTING_INTENTS.get(intent, (None, Urgency.EMERGENCY))
+
+
+def _concern_of_intent(intent: object) -> Concern | None:
+    concern = concern_of(f"/{intent}") if intent else None
+    return concern if concern is not Concern.OUT_OF_SCOPE else None
 
 
 class ActionTalkToPerson(Action):

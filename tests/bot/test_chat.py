@@ -61,3 +61,24 @@ def test_empty_and_overlong_text_are_answered(tmp_path: Path) -> None:
     assert [m.template for m in empty.messages] == ["empty"]
     long = asyncio.run(service.handle("s3", text="x " * 3000, locale=Language.DE))
     assert long.messages[0].template == "too_long" and "4000" in long.messages[0].text
+
+
+def test_danger_in_the_reduced_mode_gets_the_emergency_numbers_first(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)
+    text = "hij is net vertrokken met een mes en zegt dat hij die gasten gaat pakken"
+    reply = asyncio.run(service.handle("s4", text=text, locale=Language.NL))
+    referral = reply.messages[-1].referral
+    assert reply.degraded and referral is not None
+    assert reply.messages[-1].template == Template.EMERGENCY_REFERRAL
+    assert [card.id for card in referral.cards][:2] == ["emergency-112", "police-101"]
+    assert referral.situation.concern is Concern.VIOLENCE_THREAT
+
+
+def test_talk_of_dying_in_the_reduced_mode_gets_the_suicide_line_first(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)
+    reply = asyncio.run(
+        service.handle("s5", text="mon fils m'a dit qu'il voulait se suicider", locale=Language.FR)
+    )
+    referral = reply.messages[-1].referral
+    assert referral is not None and referral.cards[0].id == "centre-prevention-suicide"
+    assert referral.situation.concern is Concern.SELF_HARM

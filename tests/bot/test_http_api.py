@@ -45,6 +45,30 @@ def test_a_chat_turn_has_every_field(http_api: str) -> None:
     assert question["asks"] in {"role", "municipality"}
 
 
+def test_danger_read_by_the_bot_pre_empts_the_form_in_the_dialogue(http_api: str) -> None:
+    """The bot's danger verdict reaches Rasa (nlu/danger_verdict.py): emergency numbers first, mid-form too,
+    with the concern the kind implies and the role the message gave."""
+    session = new_session()
+    first = post(
+        http_api, {"session": session, "text": "Goedendag, ik ben leerkracht", "locale": "nl"}
+    ).json()
+    assert not any(m["referral"] for m in first["messages"])
+    text = "een leerling schreef net in de klasgroep dat morgen op school niemand levend buitenkomt, met een foto van een geweer"
+    body = post(http_api, {"session": session, "text": text, "locale": "nl"}).json()
+    referral = next(m["referral"] for m in body["messages"] if m["referral"])
+    assert [service["id"] for service in referral["services"]][:2] == ["emergency-112", "police-101"]
+    assert referral["situation"]["concern"] == "violence_threat"
+    assert referral["situation"]["urgency"] == "emergency"
+
+
+def test_talk_of_dying_gets_the_suicide_line_first(http_api: str) -> None:
+    text = "hallo, my daughter told me yesterday that she wants to die and I do not know what to say to her"
+    body = post(http_api, {"session": new_session(), "text": text, "locale": "en"}).json()
+    referral = next(m["referral"] for m in body["messages"] if m["referral"])
+    assert referral["services"][0]["id"] in {"centre-prevention-suicide", "zelfmoordlijn-1813"}
+    assert referral["situation"]["concern"] == "self_harm"
+
+
 def test_conversation_to_a_referral_with_buttons_and_metadata(http_api: str) -> None:
     session = new_session()
     body = post(

@@ -1,0 +1,148 @@
+"""Danger to life read from a message before anything else, in every language and channel.
+
+The rules are data (`bot/danger_signals.yml`, explained there); this module compiles and applies them.
+The verdict travels to Rasa in the message metadata (`protocol.danger`) and decides the reduced mode's
+reply when Rasa cannot be reached.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from protocol.danger import Danger
+
+SIGNALS = Path(__file__).with_name("danger_signals.yml")
+NEGATION_WINDOW = 2  # words before a match in which a negation voids it
+WINDOW = 3  # consecutive sentences read together: people spread one signal over short sentences
+SENTENCE_END = re.compile(r"(?<!\d)[.!?;\n]+")  # "im 4. Stock" is one sentence
+WORD = re.compile(r"[\w']+")
+
+
+@dataclass(frozen=True)
+class Kind:
+    danger: Danger
+    alternatives: tuple[tuple[re.Pattern[str], ...], ...]  # each alternative: every pattern must match
+    unless: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Signals:
+    kinds: tuple[Kind, ...]
+    negation: re.Pattern[str]
+    mask: re.Pattern[str]
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, one kind of apostrophe, single spaces."""
+    text = text.replace("\u2019", "'").replace("`", "'").replace("\u00df", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    return re.sub(r"[ \t]+", " ", plain)
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+
+
+@cache
+def signals(path: Path = SIGNALS) -> Signals:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    groups: dict[str, re.Pattern[str]] = {}
+    for name, patterns in data["groups"].items():  # a group may name one defined above it
+        groups[name] = _alternation([groups[p[1:]].pattern if p.startswith("$") else p for p in patterns])
+
+    def group(item: str | list[str]) -> re.Pattern[str]:
+        if isinstance(item, str) and item.startswith("$"):
+            return groups[item[1:]]
+        return _alternation([item] if isinstance(item, str) else item)
+
+    kinds = tuple(
+        Kind(
+            danger=Danger(name),
+            alternatives=tuple(tuple(group(item) for item in needs) for needs in rule["all"]),
+            unless=tuple(group(item) for item in rule.get("unless", [])),
+        )
+        for name, rule in data["kinds"].items()
+    )
+    negation = re.compile(r"\b(?:" + "|".join(data["negations"]) + r")\b")
+    return Signals(kinds, negation, _alternation(data["mask"]))
+
+
+def _affirmed(patterns: tuple[re.Pattern[str], ...], sentence: str, negation: re.Pattern[str]) -> list[str]:
+    """For each pattern, its first match in `sentence` that no negation just before it voids ("" if none).
+    A negation inside another pattern's match ("n'est pas rentree hier soir") voids nothing after it."""
+    matches = [list(pattern.finditer(sentence)) for pattern in patterns]
+    found = []
+    for own, candidates in enumerate(matches):
+        others = sorted(m.span() for index, group in enumerate(matches) if index != own for m in group)
+        word = ""
+        for match in candidates:
+            before = sentence[: match.start()]
+            for start, end in others:
+                if end <= match.start():
+                    before = before[:start] + " " * (end - start) + before[end:]
+            if not any(negation.fullmatch(w) for w in WORD.findall(before)[-NEGATION_WINDOW:]):
+                word = match.group(0)
+                break
+        found.append(word)
+    return found
+
+
+@dataclass(frozen=True)
+class Finding:
+    danger: Danger
+    rule: int  # which of the kind's `all` lists matched, counted from 0
+    words: tuple[str, ...]  # what each of its groups matched
+    sentences: str
+
+
+def findings(text: str, rules: Signals | None = None) -> list[Finding]:
+    """Every rule that fires on up to `WINDOW` consecutive sentences of `text`, kinds in file order."""
+    rules = rules or signals()
+    sentences = [part for part in SENTENCE_END.split(rules.mask.sub(" ", normalise(text))) if part.strip()]
+    windows = [  # (the sentences read together, with the sentence before and after them)
+        (
+            " . ".join(sentences[start : start + size]),
+            " . ".join(sentences[max(start - 1, 0) : start + size + 1]),
+        )
+        for size in range(1, WINDOW + 1)
+        for start in range(max(len(sentences) - size + 1, 0))
+    ]
+    found = []
+    for kind in rules.kinds:
+        for window, neighbourhood in windows:
+            if any(pattern.search(neighbourhood) for pattern in kind.unless):
+                continue
+            for number, needs in enumerate(kind.alternatives):
+                words = _affirmed(needs, window, rules.negation)
+                if all(words):
+                    found.append(Finding(kind.danger, number, tuple(words), window))
+    return found
+
+
+def assess(text: str, rules: Signals | None = None) -> Danger | None:
+    """The first kind of danger to life that up to `WINDOW` consecutive sentences of `text` signal, or None."""
+    found = findings(text, rules)
+    return found[0].danger if found else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bot.danger TEXT...`: which rules fire on each text, and on which words."""
+    for text in argv if argv is not None else sys.argv[1:]:
+        found = findings(text)
+        print(f"{found[0].danger if found else 'no danger'}: {text}")
+        for finding in found:
+            print(f"  {finding.danger} rule {finding.rule}: {' + '.join(finding.words)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""The danger verdict the bot sends with a message, and what the dialogue makes of it (docs/DESIGN.md section 6).
+
+The bot reads every message for danger before anything else (`bot/danger.py`) and sends its verdict to
+Rasa in the message metadata under `VERDICT_KEY`. The NLU component `nlu.danger_verdict.DangerVerdict`
+turns a verdict into the `emergency` intent and keeps the model's own reading beside it; the emergency
+action takes the concern a kind of danger implies (`IMPLIED_CONCERN`), else the model's.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from referral_map.taxonomy import Concern
+
+VERDICT_KEY = "danger"  # metadata key: a `Danger` value, or None when the bot read no danger
+CHECKED_KEY = "danger_checked"  # metadata key: True when the bot read the message for danger
+READING_KEY = "danger_reading"  # parse-data key the component adds: {"kind", "model_intent"}
+
+
+class Danger(StrEnum):
+    ATTACK_PLAN = "attack_plan"
+    WEAPON = "weapon"
+    SCHOOL_THREAT = "school_threat"
+    DEPARTURE_NOW = "departure_now"
+    MISSING_CHILD = "missing_child"
+    SUICIDE_RISK_NOW = "suicide_risk_now"
+    SUICIDAL_INTENT = "suicidal_intent"
+    VIOLENCE_NOW = "violence_now"
+
+
+# Talk of wanting to die puts the suicide line first; every other kind puts 112 and 101 first.
+NOT_EMERGENCIES = frozenset({Danger.SUICIDAL_INTENT})
+
+
+# A departure or a missing child says nothing of the concern: the model's reading gives it.
+IMPLIED_CONCERN = {
+    Danger.ATTACK_PLAN: Concern.VIOLENCE_THREAT,
+    Danger.WEAPON: Concern.VIOLENCE_THREAT,
+    Danger.SCHOOL_THREAT: Concern.VIOLENCE_THREAT,
+    Danger.DEPARTURE_NOW: Concern.TRAVEL_CONFLICT,
+    Danger.SUICIDE_RISK_NOW: Concern.SELF_HARM,
+    Danger.SUICIDAL_INTENT: Concern.SELF_HARM,
+    Danger.VIOLENCE_NOW: Concern.VIOLENCE_THREAT,
+}
+
+
+def danger_of(value: object) -> Danger | None:
+    """The kind of danger a metadata value names, or None."""
+    try:
+        return Danger(str(value)) if value else None
+    except ValueError:
+        return None

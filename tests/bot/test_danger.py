@@ -1,0 +1,133 @@
+"""The danger detector (bot/danger.py, bot/danger_signals.yml): what it reads as danger, and what not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.danger import assess, normalise, signals
+from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, Danger, danger_of
+
+DANGER = [
+    # attack plans, first- and second-hand
+    (
+        "en",
+        "my cousin says he and his mates are planning an attack on the christmas market",
+        Danger.ATTACK_PLAN,
+    ),
+    (
+        "nl",
+        "mijn broer zegt dat hij een aanslag aan het voorbereiden is, ik weet niet wat doen",
+        Danger.ATTACK_PLAN,
+    ),
+    ("fr", "il a écrit dans le groupe qu'il va tuer les mécréants de sa classe", Danger.ATTACK_PLAN),
+    ("de", "er hat im Chat geschrieben dass er die Ungläubigen umbringen wird", Danger.ATTACK_PLAN),
+    # weapons
+    (
+        "nl",
+        "hij heeft een keukenmes in zijn rugzak gestoken en zegt dat hij die gast gaat pakken",
+        Danger.WEAPON,
+    ),
+    ("en", "he bought a knife online and says he will use it tomorrow", Danger.WEAPON),
+    # school threats
+    ("fr", "un élève a posté que demain il y aura du sang à l'école", Danger.SCHOOL_THREAT),
+    (
+        "de",
+        "ein Junge aus der Klasse schreibt, dass morgen keiner aus der Schule lebend rauskommt",
+        Danger.SCHOOL_THREAT,
+    ),
+    # departures today or tomorrow
+    ("nl", "hij vliegt vanavond naar Turkije en wil naar de grens met Syrië", Danger.DEPARTURE_NOW),
+    (
+        "fr",
+        "elle a un billet pour demain matin et son passeport a disparu, elle ne nous a rien dit",
+        Danger.DEPARTURE_NOW,
+    ),
+    ("en", "my son is flying out tonight to join the fighters in syria", Danger.DEPARTURE_NOW),
+    # missing children
+    (
+        "de",
+        "meine Tochter ist seit gestern Abend verschwunden und geht nicht ans Handy",
+        Danger.MISSING_CHILD,
+    ),
+    ("nl", "ons zoontje van 14 is sinds vanmorgen spoorloos", Danger.MISSING_CHILD),
+    # acute suicide risk
+    ("fr", "ma fille a avalé des cachets, elle ne répond presque plus", Danger.SUICIDE_RISK_NOW),
+    ("en", "he is standing on the bridge and says he will jump", Danger.SUICIDE_RISK_NOW),
+    ("de", "ich hab die Tabletten hier liegen und ich mach es heute Nacht", Danger.SUICIDE_RISK_NOW),
+    ("nl", "ik wil dood, vannacht is het gedaan", Danger.SUICIDE_RISK_NOW),
+    # talk of wanting to die, without an acute sign
+    ("nl", "mijn dochter zegt al weken dat ze niet meer wil leven", Danger.SUICIDAL_INTENT),
+    ("fr", "mon fils m'a dit qu'il voulait se suicider", Danger.SUICIDAL_INTENT),
+    # violence now
+    ("fr", "il est en train de frapper sa soeur, venez vite", Danger.VIOLENCE_NOW),
+    ("en", "someone is shooting outside the youth centre", Danger.VIOLENCE_NOW),
+    ("de", "da steht gerade einer mit einer Machete vor der Moschee", Danger.VIOLENCE_NOW),
+]
+
+NO_DANGER = [
+    ("en", "we're going to kill them in the match on saturday lol"),
+    ("en", "my mum will kill me if she sees my report"),
+    ("nl", "hij speelt de hele nacht Call of Duty en schiet iedereen af"),
+    ("fr", "on a vu un film sur les attentats de Paris en classe, il a posé beaucoup de questions"),
+    ("de", "mein Sohn fastet jetzt im Ramadan und betet fünfmal am Tag"),
+    ("nl", "sinds de aanslagen van 2016 durft mijn dochter niet meer met de metro"),
+    ("en", "she is not suicidal, she just cries a lot since her father died"),
+    ("fr", "il ne veut pas mourir, il veut juste qu'on le laisse tranquille"),
+    ("nl", "ik kan niet meer, ik heb twee weken gehuild, ik voel me zo schuldig"),
+    ("de", "wir fliegen im Sommer in die Türkei zu den Großeltern"),
+    ("en", "he says suicide bombers are heroes, which scares me"),
+    ("fr", "ma fille part en Turquie pour les vacances dans trois semaines"),
+    ("nl", "hij heeft zijn zakmes van de scouts nog altijd"),
+    ("en", "he was missing school a lot last year"),
+    ("de", "er hat vor zwei Jahren gesagt, dass er nach Syrien will"),
+    ("fr", "il dit que les attentats étaient mérités, je ne sais pas quoi en penser"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), DANGER)
+def test_reads_danger(lang: str, text: str, expected: Danger) -> None:
+    assert assess(text) is expected, f"{lang}: {text}"
+
+
+@pytest.mark.parametrize(("lang", "text"), NO_DANGER)
+def test_leaves_what_is_not_danger(lang: str, text: str) -> None:
+    assert assess(text) is None, f"{lang}: {text}"
+
+
+def test_a_negation_voids_the_signal() -> None:
+    assert assess("he does not want to die") is None
+    assert assess("he wants to die") is Danger.SUICIDAL_INTENT
+
+
+def test_signals_spread_over_short_sentences_are_read_together() -> None:
+    assert assess("Ik sta op de brug. Ik ga springen.") is Danger.SUICIDE_RISK_NOW
+
+
+def test_a_number_with_a_full_stop_does_not_end_the_sentence() -> None:
+    assert assess("ich sitze im 4. Stock am Fenster und springe") is Danger.SUICIDE_RISK_NOW
+
+
+def test_text_is_read_without_accents_or_capitals() -> None:
+    assert normalise("ÉCOLE Straße l\u2019été") == "ecole strasse l'ete"
+    assert assess("ER SCHIESST GERADE AUF LEUTE IM BAHNHOF") is Danger.VIOLENCE_NOW
+
+
+def test_empty_and_very_long_messages() -> None:
+    assert assess("") is None
+    assert assess("wat moet ik doen " * 400) is None
+
+
+def test_every_kind_has_rules_and_a_known_name() -> None:
+    kinds = {kind.danger for kind in signals().kinds}
+    assert kinds == set(Danger)
+
+
+def test_every_emergency_kind_but_missing_child_implies_a_concern() -> None:
+    assert set(IMPLIED_CONCERN) | {Danger.MISSING_CHILD} == set(Danger)
+    assert {Danger.SUICIDAL_INTENT} == NOT_EMERGENCIES
+
+
+def test_a_verdict_is_read_back_from_metadata() -> None:
+    assert danger_of("weapon") is Danger.WEAPON
+    assert danger_of(None) is None
+    assert danger_of("nonsense") is None
