@@ -8,6 +8,7 @@ services the action server chose, in order, with the moment it chose them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, NotRequired, TypedDict
 
@@ -140,9 +141,11 @@ def role_buttons() -> list[Button]:
     return [button(ROLE_BUTTON + role.value, payloads.inform_role(role)) for role in Role]
 
 
-def concern_buttons() -> list[Button]:
-    """The menu of situations: one button per concern a user can pick."""
-    return [button(CONCERN_BUTTON + c.value, payloads.describe(c)) for c in ASKABLE_CONCERNS]
+def concern_buttons(likely: Sequence[Concern] = ()) -> list[Button]:
+    """The menu of situations: one button per concern a user can pick, the `likely` ones first."""
+    first = [c for c in likely if c in ASKABLE_CONCERNS]
+    ordered = [*dict.fromkeys(first), *(c for c in ASKABLE_CONCERNS if c not in first)]
+    return [button(CONCERN_BUTTON + c.value, payloads.describe(c)) for c in ordered]
 
 
 def language_buttons() -> list[Button]:

@@ -15,6 +15,7 @@ from protocol.messages import (
     message,
     role_buttons,
 )
+from referral_map.taxonomy import Concern
 
 
 class ActionAskRole(Action):
@@ -35,6 +36,11 @@ class ActionAskConcern(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        likely = [Concern(c) for c in tracker.get_slot("concern_candidates") or []]
+        if likely:  # the model read the situation but is not sure: its likeliest readings first
+            buttons = concern_buttons(likely)
+            dispatcher.utter_message(json_message=message(Template.CLARIFY, Asks.CONCERN, buttons))
+            return [SlotSet("concern_candidates", None), SlotSet("concern_asked", True)]
         dispatcher.utter_message(json_message=message(Template.ASK_CONCERN, Asks.CONCERN, concern_buttons()))
         return []
 

@@ -71,14 +71,27 @@ def _reading(parse: dict[str, Any]) -> tuple[Concern | None, Urgency | None]:
     kind = danger_of(reading.get("kind"))
     if kind is not None:
         urgency = None if kind in NOT_EMERGENCIES else Urgency.EMERGENCY
-        return IMPLIED_CONCERN.get(kind) or _concern_of_intent(reading.get("model_intent")), urgency
+        implied = IMPLIED_CONCERN.get(kind)
+        return implied or _concern_of_intent(reading.get("model_intent")) or _likeliest_concern(
+            parse
+        ), urgency
     intent = parse.get("intent", {}).get("name", "emergency")
-    return PRE_EMPTING_INTENTS.get(intent, (None, Urgency.EMERGENCY))
+    concern, urgency = PRE_EMPTING_INTENTS.get(intent, (None, Urgency.EMERGENCY))
+    return concern or _likeliest_concern(parse), urgency
 
 
 def _concern_of_intent(intent: object) -> Concern | None:
     concern = concern_of(f"/{intent}") if intent else None
     return concern if concern is not Concern.OUT_OF_SCOPE else None
+
+
+def _likeliest_concern(parse: dict[str, Any]) -> Concern | None:
+    """An emergency says nothing of what is going on: the model's likeliest situation says it."""
+    for item in parse.get("intent_ranking") or []:
+        concern = _concern_of_intent(item.get("name"))
+        if concern is not None:
+            return concern
+    return None
 
 
 class ActionTalkToPerson(Action):

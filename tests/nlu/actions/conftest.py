@@ -24,13 +24,16 @@ def tracker() -> MakeTracker:
         active_loop: str | None = None,
         ranking: list[dict[str, Any]] | None = None,
         events: list[dict[str, Any]] | None = None,
+        confidence: float = 0.9,
+        extra: dict[str, Any] | None = None,
     ) -> Tracker:
         latest = {
             "text": text,
-            "intent": {"name": intent, "confidence": 0.9},
+            "intent": {"name": intent, "confidence": confidence},
             "entities": entities or [],
             "intent_ranking": ranking or [],
             "metadata": {"locale": locale},
+            **(extra or {}),
         }
         return Tracker(
             "test-session",

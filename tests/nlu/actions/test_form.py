@@ -192,3 +192,25 @@ def test_a_stray_role_entity_keeps_the_role_given_before(tracker: MakeTracker) -
     fresh = [{"event": "session_started"}, {"event": "user", "text": "mijn klas"}]
     result = form.validate_role("mijn", CollectingDispatcher(), tracker(events=fresh), {})
     assert result == {"role": None}
+
+
+def test_an_unsure_reading_of_the_concern_is_asked_once(tracker: MakeTracker) -> None:
+    form = ValidateReferralForm()
+    dispatcher = CollectingDispatcher()
+    ranking = [
+        {"name": "describe_online_extremism", "confidence": 0.45},
+        {"name": "greet", "confidence": 0.2},
+        {"name": "describe_radicalisation", "confidence": 0.2},
+        {"name": "describe_out_of_scope", "confidence": 0.1},
+        {"name": "describe_polarisation", "confidence": 0.05},
+        {"name": "describe_parenting", "confidence": 0.05},
+    ]
+    unsure = tracker(intent="describe_online_extremism", confidence=0.45, ranking=ranking)
+    assert form.validate_concern("online_extremism", dispatcher, unsure, {}) == {
+        "concern": None,
+        "concern_candidates": ["online_extremism", "radicalisation", "polarisation"],
+    }
+    asked = tracker({"concern_asked": True}, intent="describe_online_extremism", confidence=0.45)
+    assert form.validate_concern("online_extremism", dispatcher, asked, {}) == {"concern": "online_extremism"}
+    sure = tracker(intent="describe_online_extremism", confidence=0.95)
+    assert form.validate_concern("online_extremism", dispatcher, sure, {}) == {"concern": "online_extremism"}

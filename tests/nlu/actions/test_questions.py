@@ -2,7 +2,7 @@
 
 from rasa_sdk.events import SlotSet
 
-from nlu.actions.questions import ActionAskMunicipality, ActionAskRole
+from nlu.actions.questions import ActionAskConcern, ActionAskMunicipality, ActionAskRole
 from tests.nlu.actions.conftest import MakeTracker, run
 
 
@@ -14,3 +14,15 @@ def test_questions_carry_asks_and_buttons(tracker: MakeTracker) -> None:
     assert message["asks"] == "municipality"
     [], events = run(ActionAskMunicipality(), tracker({"place_hint_given": True}))
     assert events == [SlotSet("place_hint_given", False)]
+
+
+def test_an_unsure_concern_is_asked_with_the_likeliest_readings_first(tracker: MakeTracker) -> None:
+    likely = {"concern_candidates": ["polarisation", "radicalisation"]}
+    [message], events = run(ActionAskConcern(), tracker(likely))
+    assert (message["template"], message["asks"]) == ("clarify", "concern")
+    payloads = [button["payload"] for button in message["buttons"]]
+    assert payloads[:2] == ["/describe_polarisation", "/describe_radicalisation"]
+    assert len(payloads) == len(set(payloads)) == 12  # every concern stays on offer
+    assert events == [SlotSet("concern_candidates", None), SlotSet("concern_asked", True)]
+    [plain], none = run(ActionAskConcern(), tracker())
+    assert plain["template"] == "ask_concern" and none == []

@@ -124,3 +124,32 @@ def test_emergency_takes_the_role_from_a_relative(tracker: MakeTracker) -> None:
         tracker({"role": "teacher"}, intent="emergency", text=told.latest_message["text"]),
     )
     assert message["referral"]["situation"]["role"] == "teacher"
+
+
+def test_an_emergency_takes_its_concern_from_the_likeliest_situation(tracker: MakeTracker) -> None:
+    ranking = [
+        {"name": "emergency", "confidence": 0.7},
+        {"name": "describe_travel_conflict", "confidence": 0.2},
+        {"name": "describe_radicalisation", "confidence": 0.1},
+    ]
+    [message], events = run(ActionEmergencyReferral(), tracker(intent="emergency", ranking=ranking))
+    assert message["referral"]["situation"]["concern"] == "travel_conflict"
+    assert SlotSet("urgency", "emergency") in events
+
+
+@pytest.mark.parametrize(
+    ("kind", "model_intent", "concern", "urgency", "first"),
+    [
+        ("weapon", "describe_parenting", "violence_threat", "emergency", "emergency-112"),
+        ("missing_child", "describe_radicalisation", "radicalisation", "emergency", "emergency-112"),
+        ("suicidal_intent", "describe_parenting", "self_harm", "routine", "zelfmoordlijn-1813"),
+    ],
+)
+def test_the_bots_danger_verdict_decides_urgency_and_concern(
+    tracker: MakeTracker, kind: str, model_intent: str, concern: str, urgency: str, first: str
+) -> None:
+    reading = {"danger_reading": {"kind": kind, "model_intent": model_intent}}
+    [message], _ = run(ActionEmergencyReferral(), tracker(intent="emergency", extra=reading))
+    situation = message["referral"]["situation"]
+    assert (situation["concern"], situation["urgency"]) == (concern, urgency)
+    assert message["referral"]["services"][0]["id"] == first
