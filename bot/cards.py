@@ -179,6 +179,11 @@ INTRODUCTIONS = {
     Template.TALK_TO_PERSON: N_("You can talk to a person here:"),
     Template.REFERRAL: N_("These services can help you:"),
 }
+# Thoughts of suicide open with the listening line, not with the police (docs/DESIGN.md section 6).
+SELF_HARM_INTRODUCTION = N_(
+    "You are not alone, and it is good that you say it. A suicide prevention line listens day and "
+    "night: its number is below. If a life is in danger right now, call 112."
+)
 
 
 @dataclass(frozen=True)
@@ -230,7 +235,11 @@ def referral_view(
     return ReferralView(
         template,
         situation,
-        _(INTRODUCTIONS.get(template, INTRODUCTIONS[Template.REFERRAL])),
+        _(
+            SELF_HARM_INTRODUCTION
+            if situation.concern is Concern.SELF_HARM and template is Template.EMERGENCY_REFERRAL
+            else INTRODUCTIONS.get(template, INTRODUCTIONS[Template.REFERRAL])
+        ),
         cards,
         summary,
         _("You can pass this on when you call: {summary}").format(summary=summary),

@@ -82,3 +82,5 @@ def test_talk_of_dying_in_the_reduced_mode_gets_the_suicide_line_first(tmp_path:
     referral = reply.messages[-1].referral
     assert referral is not None and referral.cards[0].id == "centre-prevention-suicide"
     assert referral.situation.concern is Concern.SELF_HARM
+    opening = referral.intro
+    assert "112" in opening and "101" not in opening and "police" not in opening.lower()
