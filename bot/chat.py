@@ -184,7 +184,7 @@ class ChatService:
             urgency = Urgency.ROUTINE if danger in NOT_EMERGENCIES else Urgency.EMERGENCY
             situation = Situation(
                 role=role,
-                concern=IMPLIED_CONCERN.get(danger, Concern.RADICALISATION),
+                concern=Concern(IMPLIED_CONCERN.get(danger, Concern.RADICALISATION.value)),
                 urgency=urgency,
                 municipality=municipality,
                 language=language,

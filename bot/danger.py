@@ -138,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m bot.danger TEXT...`: which rules fire on each text, and on which words."""
     for text in argv if argv is not None else sys.argv[1:]:
         found = findings(text)
-        print(f"{found[0].danger if found else 'no danger'}: {text}")
+        print(f"{found[0].danger.value if found else 'no danger'}: {text}")
         for finding in found:
-            print(f"  {finding.danger} rule {finding.rule}: {' + '.join(finding.words)}")
+            print(f"  {finding.danger.value} rule {finding.rule}: {' + '.join(finding.words)}")
     return 0
 
 

@@ -8,16 +8,14 @@ action takes the concern a kind of danger implies (`IMPLIED_CONCERN`), else the 
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from referral_map.taxonomy import Concern
+from enum import Enum
 
 VERDICT_KEY = "danger"  # metadata key: a `Danger` value, or None when the bot read no danger
 CHECKED_KEY = "danger_checked"  # metadata key: True when the bot read the message for danger
 READING_KEY = "danger_reading"  # parse-data key the component adds: {"kind", "model_intent"}
 
 
-class Danger(StrEnum):
+class Danger(str, Enum):  # noqa: UP042 (no StrEnum: the Rasa component imports this under Python 3.10)
     ATTACK_PLAN = "attack_plan"
     WEAPON = "weapon"
     SCHOOL_THREAT = "school_threat"
@@ -32,21 +30,22 @@ class Danger(StrEnum):
 NOT_EMERGENCIES = frozenset({Danger.SUICIDAL_INTENT})
 
 
-# A departure or a missing child says nothing of the concern: the model's reading gives it.
+# The concern id (referral_map.taxonomy.Concern) each kind implies. A missing child says nothing of the
+# concern: the model's reading gives it.
 IMPLIED_CONCERN = {
-    Danger.ATTACK_PLAN: Concern.VIOLENCE_THREAT,
-    Danger.WEAPON: Concern.VIOLENCE_THREAT,
-    Danger.SCHOOL_THREAT: Concern.VIOLENCE_THREAT,
-    Danger.DEPARTURE_NOW: Concern.TRAVEL_CONFLICT,
-    Danger.SUICIDE_RISK_NOW: Concern.SELF_HARM,
-    Danger.SUICIDAL_INTENT: Concern.SELF_HARM,
-    Danger.VIOLENCE_NOW: Concern.VIOLENCE_THREAT,
+    Danger.ATTACK_PLAN: "violence_threat",
+    Danger.WEAPON: "violence_threat",
+    Danger.SCHOOL_THREAT: "violence_threat",
+    Danger.DEPARTURE_NOW: "travel_conflict",
+    Danger.SUICIDE_RISK_NOW: "self_harm",
+    Danger.SUICIDAL_INTENT: "self_harm",
+    Danger.VIOLENCE_NOW: "violence_threat",
 }
 
 
 def danger_of(value: object) -> Danger | None:
     """The kind of danger a metadata value names, or None."""
     try:
-        return Danger(str(value)) if value else None
+        return Danger(value) if isinstance(value, str) and value else None
     except ValueError:
         return None

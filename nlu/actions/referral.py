@@ -71,7 +71,7 @@ def _reading(parse: dict[str, Any]) -> tuple[Concern | None, Urgency | None]:
     kind = danger_of(reading.get("kind"))
     if kind is not None:
         urgency = None if kind in NOT_EMERGENCIES else Urgency.EMERGENCY
-        implied = IMPLIED_CONCERN.get(kind)
+        implied = Concern(IMPLIED_CONCERN[kind]) if kind in IMPLIED_CONCERN else None
         return implied or _concern_of_intent(reading.get("model_intent")) or _likeliest_concern(
             parse
         ), urgency

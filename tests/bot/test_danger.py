@@ -6,6 +6,7 @@ import pytest
 
 from bot.danger import assess, normalise, signals
 from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, Danger, danger_of
+from referral_map.taxonomy import Concern
 
 DANGER = [
     # attack plans, first- and second-hand
@@ -131,3 +132,7 @@ def test_a_verdict_is_read_back_from_metadata() -> None:
     assert danger_of("weapon") is Danger.WEAPON
     assert danger_of(None) is None
     assert danger_of("nonsense") is None
+
+
+def test_implied_concerns_are_concern_ids() -> None:
+    assert {Concern(value) for value in IMPLIED_CONCERN.values()} <= set(Concern)
