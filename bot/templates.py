@@ -110,6 +110,10 @@ SENTENCES: dict[Template, str] = {
     Template.FEEDBACK_SORRY: N_("I am sorry. You can talk to a person, or start again and tell me more."),
     Template.FALLBACK_MENU: N_("I did not understand that well. What is closest to your situation?"),
     Template.CLARIFY: N_("I am not sure I understood. Do you mean one of these?"),
+    Template.CLARIFY_DANGER: N_(
+        "I am not sure I understood. If someone is in danger right now, call 112. "
+        "Otherwise, which of these is closest?"
+    ),
     Template.PLACE_NOT_FOUND: N_(
         "I could not find the municipality \u201c{query}\u201d. Did you mean one of these?"
     ),

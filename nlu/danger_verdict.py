@@ -7,6 +7,12 @@ confidence, so the safety rules answer at once whatever the form was asking. The
 stays in the ranking and, under `danger_reading`, in the parse data the emergency action reads: a
 departure or a missing child takes its concern from it. Without a verdict the message is untouched,
 so Rasa's REST channel and `rasa shell` behave as before.
+
+When the bot read no danger and the model alone reads an emergency or a threat of violence, with less than
+`SURE_OF_DANGER` confidence, the model's next situation takes its place and the reading is marked unsure:
+the conversation then asks, with "someone is in danger right now" as the first answer (nlu/actions/form.py).
+On messages written by others the model's unshared, unsure danger readings were mostly wrong (a flag of
+Daesh at a window, a grandson who fasts), each sending a worried parent to 112 and 101.
 """
 
 from __future__ import annotations
@@ -20,7 +26,16 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from protocol.danger import NOT_EMERGENCIES, READING_KEY, VERDICT_KEY, danger_of
+from protocol.danger import (
+    CHECKED_KEY,
+    NOT_EMERGENCIES,
+    PRE_EMPTING_MODEL_INTENTS,
+    READING_KEY,
+    SURE_OF_DANGER,
+    UNSURE_KEY,
+    VERDICT_KEY,
+    danger_of,
+)
 
 EMERGENCY_INTENT = "emergency"
 TALK_OF_DYING_INTENT = "describe_self_harm"
@@ -46,8 +61,12 @@ class DangerVerdict(GraphComponent):
     @staticmethod
     def _apply(message: Message) -> None:
         metadata = message.get("metadata") or {}
-        kind = danger_of(metadata.get(VERDICT_KEY)) if isinstance(metadata, dict) else None
+        if not isinstance(metadata, dict):
+            return
+        kind = danger_of(metadata.get(VERDICT_KEY))
         if kind is None:
+            if metadata.get(CHECKED_KEY):
+                DangerVerdict._doubt(message)
             return
         model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         name = TALK_OF_DYING_INTENT if kind in NOT_EMERGENCIES else EMERGENCY_INTENT
@@ -58,3 +77,21 @@ class DangerVerdict(GraphComponent):
         message.set(INTENT, verdict, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [verdict, *ranking], add_to_output=True)
         message.set(READING_KEY, {"kind": kind.value, "model_intent": model_intent}, add_to_output=True)
+
+    @staticmethod
+    def _doubt(message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        name, confidence = intent.get(INTENT_NAME_KEY), intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
+        if name not in PRE_EMPTING_MODEL_INTENTS or confidence >= SURE_OF_DANGER:
+            return
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        situations = [
+            item
+            for item in ranking
+            if str(item.get(INTENT_NAME_KEY, "")).startswith("describe_")
+            and item.get(INTENT_NAME_KEY) not in PRE_EMPTING_MODEL_INTENTS
+        ]
+        if not situations:
+            return
+        message.set(INTENT, dict(situations[0]), add_to_output=True)
+        message.set(READING_KEY, {"kind": None, "model_intent": name, UNSURE_KEY: True}, add_to_output=True)

@@ -13,6 +13,10 @@ from enum import Enum
 VERDICT_KEY = "danger"  # metadata key: a `Danger` value, or None when the bot read no danger
 CHECKED_KEY = "danger_checked"  # metadata key: True when the bot read the message for danger
 READING_KEY = "danger_reading"  # parse-data key the component adds: {"kind", "model_intent"}
+UNSURE_KEY = "unsure_danger"  # in the reading: the model's emergency reading the bot's detector did not share
+# Below this confidence, a reading of danger by the model alone is asked, not acted on.
+SURE_OF_DANGER = 0.95
+PRE_EMPTING_MODEL_INTENTS = ("emergency", "describe_violence_threat")
 
 
 class Danger(str, Enum):  # noqa: UP042 (no StrEnum: the Rasa component imports this under Python 3.10)

@@ -28,6 +28,7 @@ class Template(StrEnum):
     PLACE_NOT_FOUND = "place_not_found"
     PLACE_AMBIGUOUS = "place_ambiguous"
     CLARIFY = "clarify"
+    CLARIFY_DANGER = "clarify_danger"
     FALLBACK_MENU = "fallback_menu"
     # Small talk and questions about the service
     GREET = "greet"

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from nlu.actions.cues import relative_role
 from nlu.actions.slots import UNKNOWN, earlier_value, latest_text, locale, place_in_passing
+from protocol.danger import READING_KEY, UNSURE_KEY
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
 from protocol.payloads import DESCRIBE
 from referral_map.geography import Municipality, UnknownPlaceError, gazetteer
@@ -21,6 +22,7 @@ MAX_PLACE_BUTTONS = 5
 # real-style development sets 15-18% of first messages are then asked, and half the wrong readings go.
 SURE_OF_CONCERN = 0.6
 LIKELY_CONCERNS = 3
+EMERGENCY_CANDIDATE = "emergency"  # among the candidates: offer "someone is in danger right now" first
 # With the form asking for the place, these intents (and a message taken whole by `from_text`) answer it.
 PLACE_ANSWER_INTENTS = {"inform_place", "deny"}
 
@@ -71,7 +73,13 @@ class ValidateReferralForm(FormValidationAction):
         intent = tracker.latest_message.get("intent") or {}
         unsure = intent.get("name") == DESCRIBE + value and intent.get("confidence", 1.0) < SURE_OF_CONCERN
         if unsure and not tracker.get_slot("concern_asked"):
-            return {"concern": None, "concern_candidates": likely_concerns(tracker)[:LIKELY_CONCERNS]}
+            likely = likely_concerns(tracker)[:LIKELY_CONCERNS]
+            reading = tracker.latest_message.get(READING_KEY) or {}
+            if reading.get(
+                UNSURE_KEY
+            ):  # the model alone read danger, unsure: "danger now" is the first answer
+                likely = [EMERGENCY_CANDIDATE, *likely]
+            return {"concern": None, "concern_candidates": likely}
         return {"concern": value}
 
     def validate_municipality(

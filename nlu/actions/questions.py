@@ -7,11 +7,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from nlu.actions.form import EMERGENCY_CANDIDATE
 from protocol.messages import (
     UNKNOWN_PLACE_BUTTON,
     Asks,
     Template,
     concern_buttons,
+    intent_button,
     message,
     role_buttons,
 )
@@ -36,10 +38,13 @@ class ActionAskConcern(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        likely = [Concern(c) for c in tracker.get_slot("concern_candidates") or []]
-        if likely:  # the model read the situation but is not sure: its likeliest readings first
-            buttons = concern_buttons(likely)
-            dispatcher.utter_message(json_message=message(Template.CLARIFY, Asks.CONCERN, buttons))
+        candidates = list(tracker.get_slot("concern_candidates") or [])
+        if candidates:  # the model read the situation but is not sure: its likeliest readings first
+            danger = EMERGENCY_CANDIDATE in candidates
+            likely = [Concern(c) for c in candidates if c != EMERGENCY_CANDIDATE]
+            buttons = [*([intent_button(EMERGENCY_CANDIDATE)] if danger else []), *concern_buttons(likely)]
+            template = Template.CLARIFY_DANGER if danger else Template.CLARIFY
+            dispatcher.utter_message(json_message=message(template, Asks.CONCERN, buttons))
             return [SlotSet("concern_candidates", None), SlotSet("concern_asked", True)]
         dispatcher.utter_message(json_message=message(Template.ASK_CONCERN, Asks.CONCERN, concern_buttons()))
         return []

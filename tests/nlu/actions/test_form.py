@@ -214,3 +214,14 @@ def test_an_unsure_reading_of_the_concern_is_asked_once(tracker: MakeTracker) ->
     assert form.validate_concern("online_extremism", dispatcher, asked, {}) == {"concern": "online_extremism"}
     sure = tracker(intent="describe_online_extremism", confidence=0.95)
     assert form.validate_concern("online_extremism", dispatcher, sure, {}) == {"concern": "online_extremism"}
+
+
+def test_an_unsure_danger_reading_offers_danger_now_first(tracker: MakeTracker) -> None:
+    ranking = [
+        {"name": "describe_violence_threat", "confidence": 0.5},
+        {"name": "describe_radicalisation", "confidence": 0.3},
+    ]
+    reading = {"danger_reading": {"kind": None, "model_intent": "describe_violence_threat", "unsure_danger": True}}
+    unsure = tracker(intent="describe_radicalisation", confidence=0.3, ranking=ranking, extra=reading)
+    result = ValidateReferralForm().validate_concern("radicalisation", CollectingDispatcher(), unsure, {})
+    assert result == {"concern": None, "concern_candidates": ["emergency", "violence_threat", "radicalisation"]}

@@ -26,3 +26,10 @@ def test_an_unsure_concern_is_asked_with_the_likeliest_readings_first(tracker: M
     assert events == [SlotSet("concern_candidates", None), SlotSet("concern_asked", True)]
     [plain], none = run(ActionAskConcern(), tracker())
     assert plain["template"] == "ask_concern" and none == []
+
+
+def test_danger_the_model_alone_read_is_asked_with_danger_now_first(tracker: MakeTracker) -> None:
+    [message], _ = run(ActionAskConcern(), tracker({"concern_candidates": ["emergency", "radicalisation"]}))
+    assert message["template"] == "clarify_danger"
+    payloads = [button["payload"] for button in message["buttons"]]
+    assert payloads[:2] == ["/emergency", "/describe_radicalisation"]
