@@ -16,7 +16,7 @@ READING_KEY = "danger_reading"  # parse-data key the component adds: {"kind", "m
 UNSURE_KEY = "unsure_danger"  # in the reading: the model's emergency reading the bot's detector did not share
 # Below this confidence, a reading of danger by the model alone is asked, not acted on.
 SURE_OF_DANGER = 0.95
-PRE_EMPTING_MODEL_INTENTS = ("emergency", "describe_violence_threat")
+PRE_EMPTING_MODEL_INTENTS = ("emergency", "describe_violence_threat", "describe_self_harm")
 
 
 class Danger(str, Enum):  # noqa: UP042 (no StrEnum: the Rasa component imports this under Python 3.10)

@@ -44,9 +44,12 @@ class ActionClarify(Action):
             if str(item.get("name", "")).startswith(("describe_", "emergency", "ask_"))
             and item.get("confidence", 0) > CLARIFY_MIN_CONFIDENCE
         ][:CLARIFY_CHOICES]
+        # The likeliest readings first, then every other situation: the right one is always on offer.
         buttons = [intent_button(intent) for intent in likely]
+        offered = {button["payload"] for button in buttons}
+        others = [button for button in concern_buttons() if button["payload"] not in offered]
         dispatcher.utter_message(
-            json_message=message(Template.CLARIFY, Asks.CONCERN, [*buttons, TALK_TO_PERSON_BUTTON])
+            json_message=message(Template.CLARIFY, Asks.CONCERN, [*buttons, *others, TALK_TO_PERSON_BUTTON])
         )
         return [SlotSet("clarified", True)]
 

@@ -221,7 +221,12 @@ def test_an_unsure_danger_reading_offers_danger_now_first(tracker: MakeTracker) 
         {"name": "describe_violence_threat", "confidence": 0.5},
         {"name": "describe_radicalisation", "confidence": 0.3},
     ]
-    reading = {"danger_reading": {"kind": None, "model_intent": "describe_violence_threat", "unsure_danger": True}}
+    reading = {
+        "danger_reading": {"kind": None, "model_intent": "describe_violence_threat", "unsure_danger": True}
+    }
     unsure = tracker(intent="describe_radicalisation", confidence=0.3, ranking=ranking, extra=reading)
     result = ValidateReferralForm().validate_concern("radicalisation", CollectingDispatcher(), unsure, {})
-    assert result == {"concern": None, "concern_candidates": ["emergency", "violence_threat", "radicalisation"]}
+    assert result == {
+        "concern": None,
+        "concern_candidates": ["emergency", "violence_threat", "radicalisation"],
+    }
