@@ -135,6 +135,88 @@ def lives_there(text: str, spans: list[tuple[int, int]]) -> bool:
     )
 
 
+# "ik ben de bomma van ...", "je suis sa tante", "I'm his mum": the writer names their own place in the family.
+SELF_OPENINGS = {"nl": "ik ben", "fr": "je suis", "de": "ich bin", "en": "i am|im|i m"}
+SELF_KIN_WORDS: dict[str, dict[Role, str]] = {
+    "nl": {
+        Role.PARENT: "mama moeder mams papa vader ma pa",
+        Role.FAMILY: "bomma oma opa bompa grootmoeder grootvader meter peter tante oom nonkel zus broer nicht neef",
+    },
+    "fr": {
+        Role.PARENT: "maman mere papa pere",
+        Role.FAMILY: "grand-mere grand-pere mamie mamy papy papi tante oncle tonton soeur frere cousine cousin "
+        "marraine parrain",
+    },
+    "de": {
+        Role.PARENT: "mama mutter papa vater",
+        Role.FAMILY: "oma opa grossmutter grossvater tante onkel schwester bruder cousine cousin patentante patenonkel",
+    },
+    "en": {
+        Role.PARENT: "mum mom mother dad father",
+        Role.FAMILY: "grandma grandmother granny nan grandpa grandfather aunt auntie uncle sister brother cousin "
+        "godmother godfather",
+    },
+}
+SELF_FILLERS = frozenset(
+    [
+        "de",
+        "het",
+        "la",
+        "le",
+        "l",
+        "die",
+        "der",
+        "the",
+        "a",
+        "an",
+        "een",
+        "une",
+        "un",
+        "eine",
+        "ein",
+        "sa",
+        "son",
+        "zijn",
+        "haar",
+        "his",
+        "her",
+        "sein",
+        "seine",
+        "ihre",
+        "ihr",
+    ]
+)
+SELF_KIN = [
+    (
+        [phrase.split() for phrase in SELF_OPENINGS[language].split("|")],
+        {role: frozenset(listed.split()) for role, listed in SELF_KIN_WORDS[language].items()},
+    )
+    for language in SELF_OPENINGS
+]
+
+
+def self_described_role(text: str) -> Role | None:
+    """The writer's role when they say who they are in the family: "ik ben de bomma" -> family."""
+    tokens = words(text)
+    for openings, kin in SELF_KIN:
+        for opening in openings:
+            for i in range(len(tokens) - len(opening)):
+                if tokens[i : i + len(opening)] != opening:
+                    continue
+                following = [
+                    t for t in tokens[i + len(opening) : i + len(opening) + 3] if t not in SELF_FILLERS
+                ]
+                for role, nouns in kin.items():
+                    if following and following[0] in nouns:
+                        return role
+    return None
+
+
+def own_role(text: str) -> Role | None:
+    """Parent or family as the writer says it: who they are, else the relatives they name."""
+    return self_described_role(text) or relative_role(text)
+
+
 def relative_role(text: str) -> Role | None:
     """The writer's role from a relative they name: their own child makes them a parent, anyone else family."""
     tokens = words(text)

@@ -9,7 +9,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.cues import relative_role
+from nlu.actions.cues import own_role, relative_role
 from nlu.actions.slots import UNKNOWN, earlier_value, latest_text, locale, place_in_passing
 from protocol.danger import READING_KEY, UNSURE_KEY
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
@@ -22,6 +22,7 @@ MAX_PLACE_BUTTONS = 5
 # real-style development sets 15-18% of first messages are then asked, and half the wrong readings go.
 SURE_OF_CONCERN = 0.6
 LIKELY_CONCERNS = 3
+KIN_ROLES = {Role.PARENT.value, Role.FAMILY.value}
 EMERGENCY_CANDIDATE = "emergency"  # among the candidates: offer "someone is in danger right now" first
 # With the form asking for the place, these intents (and a message taken whole by `from_text`) answer it.
 PLACE_ANSWER_INTENTS = {"inform_place", "deny"}
@@ -35,6 +36,8 @@ class ValidateReferralForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         valid = {r.value for r in Role}
+        if value in KIN_ROLES:  # "parent" or "family" as the writer's own words say it ("mon petit-fils")
+            return {"role": (own_role(latest_text(tracker)) or Role(value)).value}
         if value in valid:
             return {"role": value}
         # The message may carry several role entities, only some of them meaningful ("mijn" in "mijn klas").

@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from nlu.actions.cues import lives_there, names_an_event_place, place_spans, relative_role
+from nlu.actions.cues import lives_there, names_an_event_place, own_role, place_spans
 from referral_map.geography import gazetteer
 from referral_map.routing import Situation
 from referral_map.taxonomy import Concern, Language, Role, Urgency
@@ -41,12 +41,20 @@ def situation(tracker: Tracker, concern: Concern | None = None, urgency: Urgency
     Without a role slot (an emergency before the form asked), a relative the message names gives it.
     """
     return Situation(
-        role=_choice(Role, tracker.get_slot("role")) or relative_role(latest_text(tracker)) or Role.UNKNOWN,
+        role=_role(tracker),
         concern=concern or _choice(Concern, tracker.get_slot("concern")) or Concern.PARENTING,
         urgency=urgency or _choice(Urgency, tracker.get_slot("urgency")) or Urgency.ROUTINE,
         municipality=_nis(tracker, tracker.get_slot("municipality")),
         language=locale(tracker),
     )
+
+
+def _role(tracker: Tracker) -> Role:
+    """The role slot; parent or family as the writer's own words say it; without a slot, those words."""
+    role: Role | None = _choice(Role, tracker.get_slot("role"))
+    if role is None or role in {Role.PARENT, Role.FAMILY}:
+        return own_role(latest_text(tracker)) or role or Role.UNKNOWN
+    return role
 
 
 def _nis(tracker: Tracker, value: Any) -> str | None:

@@ -230,3 +230,21 @@ def test_an_unsure_danger_reading_offers_danger_now_first(tracker: MakeTracker) 
         "concern": None,
         "concern_candidates": ["emergency", "violence_threat", "radicalisation"],
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "role"),
+    [
+        ("Dag, ik ben de bomma van een jongen van 19 die bij ons woont", "parent", "family"),
+        ("Hallo, ich bin die Oma von einem 20-jährigen Enkel", "parent", "family"),
+        ("Mon petit-fils a 18 ans et il ne sort plus", "parent", "family"),
+        ("mon fils a traité mon frère de kouffar", "family", "parent"),
+        ("I'm his mum and I do not know what to do", "family", "parent"),
+        ("we maken ons zorgen over onze buurjongen", "parent", "parent"),  # no word of their own: the model's
+    ],
+)
+def test_parent_or_family_as_the_writers_own_words_say_it(
+    tracker: MakeTracker, text: str, entity: str, role: str
+) -> None:
+    result = ValidateReferralForm().validate_role(entity, CollectingDispatcher(), tracker(text=text), {})
+    assert result == {"role": role}
