@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from bot.danger import assess, normalise, signals
 from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, Danger, danger_of
 from referral_map.taxonomy import Concern
+from tests.conftest import FIGURES
 
 DANGER = [
     # attack plans, first- and second-hand
@@ -136,3 +140,34 @@ def test_a_verdict_is_read_back_from_metadata() -> None:
 
 def test_implied_concerns_are_concern_ids() -> None:
     assert {Concern(value) for value in IMPLIED_CONCERN.values()} <= set(Concern)
+
+
+HELD_OUT = Path(__file__).resolve().parents[1] / "danger" / "cases.jsonl"
+# What the detector reaches on messages written by a second hand who never saw its rules (tests/danger/):
+# a no-regression floor. The aim (docs/SAFETY.md) is every dangerous message caught, at most 5% false alarms.
+RECALL_FLOOR = 0.65
+FALSE_ALARM_CEILING = 0.05
+
+
+def test_held_out_danger_set() -> None:
+    cases = [json.loads(line) for line in HELD_OUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    caught: dict[str, list[bool]] = {}
+    alarmed: dict[str, list[bool]] = {}
+    for case in cases:
+        found = assess(case["text"])
+        is_alarm = found is not None and found not in NOT_EMERGENCIES
+        expected = danger_of(case["danger"])
+        if expected is not None and expected not in NOT_EMERGENCIES:
+            caught.setdefault(case["lang"], []).append(is_alarm)
+        elif case["danger"] is None:
+            alarmed.setdefault(case["lang"], []).append(is_alarm)
+    every_caught = [hit for hits in caught.values() for hit in hits]
+    every_alarm = [hit for hits in alarmed.values() for hit in hits]
+    for language in sorted(caught):
+        FIGURES[f"danger detector {language} (tests/danger)"] = (
+            f"recall {sum(caught[language])}/{len(caught[language])}, "
+            f"false alarms {sum(alarmed[language])}/{len(alarmed[language])}"
+        )
+    assert len(every_caught) >= 80 and len(every_alarm) >= 80
+    assert sum(every_caught) / len(every_caught) >= RECALL_FLOOR
+    assert sum(every_alarm) / len(every_alarm) <= FALSE_ALARM_CEILING

@@ -28,9 +28,18 @@ from tests.conftest import FIGURES
 
 REAL_STYLE = Path(__file__).resolve().parents[1] / "eval" / "real_style"
 LANGUAGES = ("nl", "fr", "de", "en")
-# No-regression floors for the share of cases with a fitting service in the first three; the issue's
-# targets are 0.95 (real_style_dev) and 0.92 (real_style_dev_hard).
-TOP3_FLOOR = {"real_style_dev": 0.75, "real_style_dev_hard": 0.75}
+# The floors each set must hold through the whole product: a fitting service among the first three in
+# each language, then, over all languages, the concern and role the referral names, emergencies with 112
+# first, and at most so many false emergencies, cases without a referral and questions asked.
+TOP3_FLOOR = {"real_style_dev": 0.95, "real_style_dev_hard": 0.92}
+FLOORS = {
+    "real_style_dev": {"concern_accuracy": 0.85, "role_accuracy": 0.90, "emergency_recall": 1.0},
+    "real_style_dev_hard": {"concern_accuracy": 0.75, "role_accuracy": 0.85, "emergency_recall": 1.0},
+}
+CEILINGS = {
+    "real_style_dev": {"false_emergency_rate": 0.02, "no_referral": 0.02, "median_questions": 2},
+    "real_style_dev_hard": {"false_emergency_rate": 0.03, "no_referral": 0.02, "median_questions": 2},
+}
 NOBODY = "http://127.0.0.1:9"  # nothing listens there
 
 
@@ -71,7 +80,15 @@ def test_real_style_sets_through_the_http_api(http_api: str, artifacts: Path) ->
         assert all(case["turns"] >= 1 for case in report["cases"]), name
         degraded = [case["id"] for case in report["cases"] if case["degraded"]]
         assert degraded == [], (name, degraded[:10])
-        assert overall["services_top3"] >= TOP3_FLOOR[name], (name, overall["services_top3"])
+        below = {
+            language: report["summary"][language]["services_top3"]
+            for language in LANGUAGES
+            if report["summary"][language]["services_top3"] < TOP3_FLOOR[name]
+        }
+        assert below == {}, (name, "right service in the first three", below)
+        low = {key: overall[key] for key, floor in FLOORS[name].items() if overall[key] < floor}
+        high = {key: overall[key] for key, ceiling in CEILINGS[name].items() if overall[key] > ceiling}
+        assert low == {} and high == {}, (name, low, high)
 
 
 @pytest.fixture
