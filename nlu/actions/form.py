@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import ActionExecutionRejected, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -22,6 +23,12 @@ MAX_PLACE_BUTTONS = 5
 # real-style development sets 15-18% of first messages are then asked, and half the wrong readings go.
 SURE_OF_CONCERN = 0.6
 LIKELY_CONCERNS = 3
+FORM = "referral_form"
+PRE_EMPTING_INTENTS = {
+    "emergency",
+    "describe_violence_threat",
+    "describe_self_harm",
+}  # nlu/data/rules/safety.yml
 KIN_ROLES = {Role.PARENT.value, Role.FAMILY.value}
 EMERGENCY_CANDIDATE = "emergency"  # among the candidates: offer "someone is in danger right now" first
 # With the form asking for the place, these intents (and a message taken whole by `from_text`) answer it.
@@ -31,6 +38,19 @@ PLACE_ANSWER_INTENTS = {"inform_place", "deny"}
 class ValidateReferralForm(FormValidationAction):
     def name(self) -> str:
         return "validate_referral_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Danger pre-empts the form even when the message also fills a slot ("een leerling van ons ...").
+
+        Rasa's form rejects a turn only when the message fills no slot; rejected by hand, the safety rules
+        (nlu/data/rules/safety.yml) answer at once.
+        """
+        if tracker.latest_message.get("intent", {}).get("name") in PRE_EMPTING_INTENTS:
+            return [ActionExecutionRejected(FORM)]
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
+        return events
 
     def validate_role(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

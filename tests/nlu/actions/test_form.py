@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from nlu.actions.form import ValidateReferralForm
@@ -248,3 +248,12 @@ def test_parent_or_family_as_the_writers_own_words_say_it(
 ) -> None:
     result = ValidateReferralForm().validate_role(entity, CollectingDispatcher(), tracker(text=text), {})
     assert result == {"role": role}
+
+
+def test_danger_rejects_the_form_even_when_the_message_fills_a_slot(tracker: MakeTracker) -> None:
+    entities = [{"entity": "role", "value": "teacher"}]
+    danger = tracker(
+        {"requested_slot": "concern"}, intent="emergency", entities=entities, active_loop="referral_form"
+    )
+    events = asyncio.run(ValidateReferralForm().run(CollectingDispatcher(), danger, {}))
+    assert events == [ActionExecutionRejected("referral_form")]
