@@ -59,7 +59,7 @@ typecheck: app-env
 	$(BIN)/mypy referral_map protocol bot nlu stack tests
 
 rasa-validate: rasa-env
-	cd nlu && ../$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
+	cd nlu && PYTHONPATH=$(CURDIR) ../$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
 
 unit: app-env model browser
 	$(BIN)/pytest
@@ -73,7 +73,7 @@ browser: app-env
 		$(BIN)/python -m pip install --quiet $$(grep -E '^(playwright|greenlet|axe-playwright-python)==' requirements/app.lock)
 
 rasa-test-core: model
-	cd nlu && ../$(RASA) test core --model "$$(../$(BIN)/python -m stack.model)" --stories tests/stories \
+	cd nlu && PYTHONPATH=$(CURDIR) ../$(RASA) test core --model "$$(../$(BIN)/python -m stack.model)" --stories tests/stories \
 		--fail-on-prediction-errors --out results/core
 
 dev-eval: model
