@@ -24,6 +24,7 @@ MAX_PLACE_BUTTONS = 5
 SURE_OF_CONCERN = 0.6
 LIKELY_CONCERNS = 3
 FORM = "referral_form"
+MAX_ASKS = 2  # a question is asked at most twice; the second time offers "I prefer not to say"
 PRE_EMPTING_INTENTS = {
     "emergency",
     "describe_violence_threat",
@@ -85,7 +86,18 @@ class ValidateReferralForm(FormValidationAction):
         ):
             return {}
         relative = relative_role(latest_text(tracker))
-        return {"role": relative.value} if relative else {}
+        if relative:
+            return {"role": relative.value}
+        return {"role": Role.UNKNOWN.value} if _asked_enough(tracker, "role") else {}
+
+    def extract_concern(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Asked twice and still not answered: go on with the likeliest reading, else the general lines."""
+        if tracker.get_slot("concern") or not _asked_enough(tracker, "concern"):
+            return {}
+        likely = likely_concerns(tracker)
+        return {"concern": likely[0] if likely else Concern.PARENTING.value, "concern_asked": True}
 
     def validate_concern(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -120,6 +132,8 @@ class ValidateReferralForm(FormValidationAction):
         try:
             resolution = gazetteer().resolve(query)
         except UnknownPlaceError as error:
+            if _asked_enough(tracker, "municipality"):
+                return {"municipality": UNKNOWN}
             return self._offer(Template.PLACE_NOT_FOUND, query, error.suggestions, dispatcher, tracker)
         if resolution.ambiguous:
             return self._offer(Template.PLACE_AMBIGUOUS, query, resolution.matches, dispatcher, tracker)
@@ -142,6 +156,12 @@ class ValidateReferralForm(FormValidationAction):
             )
         )
         return {"municipality": None, "place_hint_given": True}
+
+
+def _asked_enough(tracker: Tracker, slot: str) -> bool:
+    """The form asked for `slot` `MAX_ASKS` times and is asking again: it goes on without it instead."""
+    asked = list(tracker.get_slot("questions_asked") or [])
+    return tracker.get_slot("requested_slot") == slot and asked.count(slot) >= MAX_ASKS
 
 
 def likely_concerns(tracker: Tracker) -> list[str]:

@@ -20,6 +20,11 @@ from protocol.messages import (
 from referral_map.taxonomy import Concern
 
 
+def asked(tracker: Tracker, slot: str) -> SlotSet:
+    """Note that the form asked for `slot` once more (the form stops asking after `MAX_ASKS`)."""
+    return SlotSet("questions_asked", [*(tracker.get_slot("questions_asked") or []), slot])
+
+
 class ActionAskRole(Action):
     def name(self) -> str:
         return "action_ask_role"
@@ -28,7 +33,7 @@ class ActionAskRole(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(json_message=message(Template.ASK_ROLE, Asks.ROLE, role_buttons()))
-        return []
+        return [asked(tracker, "role")]
 
 
 class ActionAskConcern(Action):
@@ -45,9 +50,13 @@ class ActionAskConcern(Action):
             buttons = [*([intent_button(EMERGENCY_CANDIDATE)] if danger else []), *concern_buttons(likely)]
             template = Template.CLARIFY_DANGER if danger else Template.CLARIFY
             dispatcher.utter_message(json_message=message(template, Asks.CONCERN, buttons))
-            return [SlotSet("concern_candidates", None), SlotSet("concern_asked", True)]
+            return [
+                SlotSet("concern_candidates", None),
+                SlotSet("concern_asked", True),
+                asked(tracker, "concern"),
+            ]
         dispatcher.utter_message(json_message=message(Template.ASK_CONCERN, Asks.CONCERN, concern_buttons()))
-        return []
+        return [asked(tracker, "concern")]
 
 
 class ActionAskMunicipality(Action):
@@ -60,8 +69,8 @@ class ActionAskMunicipality(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot("place_hint_given"):
-            return [SlotSet("place_hint_given", False)]
+            return [SlotSet("place_hint_given", False), asked(tracker, "municipality")]
         dispatcher.utter_message(
             json_message=message(Template.ASK_MUNICIPALITY, Asks.MUNICIPALITY, [UNKNOWN_PLACE_BUTTON])
         )
-        return []
+        return [asked(tracker, "municipality")]

@@ -257,3 +257,29 @@ def test_danger_rejects_the_form_even_when_the_message_fills_a_slot(tracker: Mak
     )
     events = asyncio.run(ValidateReferralForm().run(CollectingDispatcher(), danger, {}))
     assert events == [ActionExecutionRejected("referral_form")]
+
+
+def test_a_question_is_not_asked_a_third_time(tracker: MakeTracker) -> None:
+    form = ValidateReferralForm()
+    dispatcher = CollectingDispatcher()
+    twice = {"requested_slot": "role", "questions_asked": ["role", "role"]}
+    story = "hij zit de hele dag op zijn kamer met die filmpjes"
+    assert form.extract_role(
+        dispatcher, tracker(twice, intent="describe_online_extremism", text=story), {}
+    ) == {"role": "unknown"}
+    once = {"requested_slot": "role", "questions_asked": ["role"]}
+    assert (
+        form.extract_role(dispatcher, tracker(once, intent="describe_online_extremism", text=story), {}) == {}
+    )
+    ranking = [{"name": "describe_polarisation", "confidence": 0.4}]
+    concern_twice = {"requested_slot": "concern", "questions_asked": ["role", "concern", "concern"]}
+    assert form.extract_concern(dispatcher, tracker(concern_twice, intent="greet", ranking=ranking), {}) == {
+        "concern": "polarisation",
+        "concern_asked": True,
+    }
+    place_twice = tracker(
+        {"requested_slot": "municipality", "questions_asked": ["municipality", "municipality"]},
+        intent="inform_place",
+        text="bij ons",
+    )
+    assert validate_municipality(place_twice, "bij ons") == ({"municipality": "unknown"}, [])

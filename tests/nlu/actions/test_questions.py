@@ -13,7 +13,7 @@ def test_questions_carry_asks_and_buttons(tracker: MakeTracker) -> None:
     [message], _ = run(ActionAskMunicipality(), tracker())
     assert message["asks"] == "municipality"
     [], events = run(ActionAskMunicipality(), tracker({"place_hint_given": True}))
-    assert events == [SlotSet("place_hint_given", False)]
+    assert events == [SlotSet("place_hint_given", False), SlotSet("questions_asked", ["municipality"])]
 
 
 def test_an_unsure_concern_is_asked_with_the_likeliest_readings_first(tracker: MakeTracker) -> None:
@@ -23,9 +23,14 @@ def test_an_unsure_concern_is_asked_with_the_likeliest_readings_first(tracker: M
     payloads = [button["payload"] for button in message["buttons"]]
     assert payloads[:2] == ["/describe_polarisation", "/describe_radicalisation"]
     assert len(payloads) == len(set(payloads)) == 12  # every concern stays on offer
-    assert events == [SlotSet("concern_candidates", None), SlotSet("concern_asked", True)]
-    [plain], none = run(ActionAskConcern(), tracker())
-    assert plain["template"] == "ask_concern" and none == []
+    assert events == [
+        SlotSet("concern_candidates", None),
+        SlotSet("concern_asked", True),
+        SlotSet("questions_asked", ["concern"]),
+    ]
+    [plain], events = run(ActionAskConcern(), tracker({"questions_asked": ["role"]}))
+    assert plain["template"] == "ask_concern"
+    assert events == [SlotSet("questions_asked", ["role", "concern"])]
 
 
 def test_danger_the_model_alone_read_is_asked_with_danger_now_first(tracker: MakeTracker) -> None:
