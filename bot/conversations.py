@@ -53,7 +53,11 @@ def _button_for(choice: str, buttons: Sequence[dict[str, Any]]) -> str | None:
             return pressed
         if kind == "concern" and parsed.intent == payloads.DESCRIBE + value:
             return pressed
-        if kind == "place" and parsed.intent == "inform_place" and _same_place(entities.get("place", ""), value):
+        if (
+            kind == "place"
+            and parsed.intent == "inform_place"
+            and _same_place(entities.get("place", ""), value)
+        ):
             return pressed
         if kind == "not_say" and NOT_SAY & set(entities.values()):
             return pressed
@@ -119,7 +123,9 @@ def _judge(played: Played) -> list[str]:
     if "municipality" in expect:
         wanted = expect["municipality"]
         got = situation.get("municipality")
-        if (wanted is None) != (got is None) or (wanted is not None and not _same_place(str(got), str(wanted))):
+        if (wanted is None) != (got is None) or (
+            wanted is not None and not _same_place(str(got), str(wanted))
+        ):
             problems.append(f"municipality {got} (want {wanted})")
     if expect.get("services_any") and not set(services[:TOP]) & set(expect["services_any"]):
         problems.append(f"services {services[:TOP]} (want one of {expect['services_any']})")
@@ -133,9 +139,7 @@ def summary(played: Sequence[Played]) -> dict[str, Any]:
 
     def figures(group: Sequence[Played]) -> dict[str, Any]:
         asked = [len(p.questions) for p in group]
-        repeats = sum(
-            1 for p in group for a, b in zip(p.questions, p.questions[1:], strict=False) if a == b
-        )
+        repeats = sum(1 for p in group for a, b in zip(p.questions, p.questions[1:], strict=False) if a == b)
         return {
             "conversations": len(group),
             "right": sum(p.right for p in group),

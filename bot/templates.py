@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.cards import ReferralView
 from bot.i18n import N_, _, current_language, language_name
+from bot.language import other_sentences
 from protocol.messages import (
     CONCERN_BUTTON,
     INTENT_BUTTON,
@@ -126,6 +127,10 @@ SENTENCES: dict[Template, str] = {
     ),
     Template.LANGUAGE_CHANGED: N_("From now on I will write in {language}."),
     Template.LANGUAGE_DETECTED: N_("From now on I will write in {language}."),
+    Template.OTHER_LANGUAGE: N_(
+        "I can only write in Dutch, French, German and English. Which do you prefer? "
+        "If someone's life is in danger, call 112 now."
+    ),
     Template.WELCOME: N_(
         "Welcome to Wegwijzer. I help you find who to turn to when you are worried about a young person: "
         "radicalisation, extremism, tension between groups. Tell me what is going on. You do not need "
@@ -157,7 +162,11 @@ def sentence(template: Template, args: Mapping[str, Any]) -> str:
             Language(language) if language in Language.__members__.values() else current_language.get()
         ),
     }
-    return _(SENTENCES[template]).format(**values)
+    text = _(SENTENCES[template]).format(**values)
+    if template is Template.OTHER_LANGUAGE:  # first the same sentence in the language the user wrote in
+        own = other_sentences().get(str(args.get("other")))
+        return f"{own}\n\n{text}" if own else text
+    return text
 
 
 def button_title(template: str, args: Mapping[str, Any] | None = None) -> str:

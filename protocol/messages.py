@@ -52,6 +52,7 @@ class Template(StrEnum):
     FORGOTTEN = "forgotten"
     DEGRADED = "degraded"
     LANGUAGE_DETECTED = "language_detected"
+    OTHER_LANGUAGE = "other_language"
     PRIVATE_ONLY = "private_only"
     UNSUPPORTED_MEDIA = "unsupported_media"
     TOO_LONG = "too_long"

@@ -56,9 +56,11 @@ class ActionEmergencyReferral(Action):
         now = dt.datetime.now(dt.UTC)
         payload = referral(refer(known, now), Template.EMERGENCY_REFERRAL, at=now)
         dispatcher.utter_message(json_message=payload)
+        # The emergency numbers were given: later referrals in this conversation are urgent, not 112 again.
+        later = Urgency.URGENT if known.urgency is Urgency.EMERGENCY else known.urgency
         return [
             SlotSet("concern", known.concern.value),
-            SlotSet("urgency", known.urgency.value),
+            SlotSet("urgency", later.value),
             ActiveLoop(None),
             SlotSet("requested_slot", None),
         ]

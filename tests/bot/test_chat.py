@@ -84,3 +84,15 @@ def test_talk_of_dying_in_the_reduced_mode_gets_the_suicide_line_first(tmp_path:
     assert referral.situation.concern is Concern.SELF_HARM
     opening = referral.intro
     assert "112" in opening and "101" not in opening and "police" not in opening.lower()
+
+
+def test_a_message_in_another_language_is_answered_in_it_with_the_four_as_buttons(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)
+    text = "oğlum son zamanlarda arkadaşlarıyla hiç görüşmüyor ve sürekli telefonda"  # noqa: RUF001
+    reply = asyncio.run(service.handle("s7", text=text, locale=Language.NL))
+    [question] = reply.messages
+    assert not reply.degraded and reply.locale is Language.NL  # not switched to German
+    assert question.template == "other_language" and question.asks == "language"
+    assert question.text.startswith("Şu anda yalnızca Felemenkçe")
+    assert "112" in question.text.split("\n\n")[1]  # then the same in the conversation's language
+    assert [b.payload for b in question.buttons] == [payloads.change_language(lang) for lang in Language]

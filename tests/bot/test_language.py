@@ -26,8 +26,5 @@ def test_short_messages_and_payloads_say_nothing(text: str) -> None:
     assert detect_language(text) is None
 
 
-@pytest.mark.xfail(
-    reason="known bug, issue 9: detection knows only the four languages, Turkish reads as German"
-)
 def test_a_language_outside_the_four_is_not_forced_into_one() -> None:
     assert detect_language("oğlum son zamanlarda arkadaşlarıyla hiç görüşmüyor ve sürekli telefonda") is None  # noqa: RUF001
