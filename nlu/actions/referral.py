@@ -97,7 +97,8 @@ def _likeliest_concern(parse: dict[str, Any]) -> Concern | None:
 
 
 class ActionTalkToPerson(Action):
-    """The listening line that fits the user's language and community, with its hours."""
+    """The listening line of the user's community and its line for questions about raising children,
+    each with its hours: people to talk to, not the services of the situation."""
 
     def name(self) -> str:
         return "action_talk_to_person"
@@ -112,9 +113,12 @@ class ActionTalkToPerson(Action):
         line = data.rules.fallback.by_community.get(result.community)
         safety = {rule.id for rule in data.rules.safety}
         ids = [line] if line else []
+        parenting = refer(
+            known.model_copy(update={"concern": Concern.PARENTING, "urgency": Urgency.ROUTINE}), now
+        )
         ids += [
             r.service.id
-            for r in result.referrals
+            for r in parenting.referrals
             if r.service.channels.phones and r.reason not in safety and r.service.id not in ids
         ][:1]
         services: list[ServiceRef] = [

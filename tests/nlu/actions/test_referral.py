@@ -154,3 +154,20 @@ def test_the_bots_danger_verdict_decides_urgency_and_concern(
     situation = message["referral"]["situation"]
     assert (situation["concern"], situation["urgency"]) == (concern, urgency)
     assert message["referral"]["services"][0]["id"] == first
+
+
+@pytest.mark.parametrize(
+    ("locale", "people"),
+    [
+        ("nl", ["tele-onthaal-106", "opvoedingslijn"]),
+        ("fr", ["tele-accueil-107"]),
+        ("de", ["telefonhilfe-108"]),  # not the employment office: Kaleido has no phone number on record
+    ],
+)
+def test_a_person_to_talk_to_is_a_listening_or_parenting_line(
+    tracker: MakeTracker, locale: str, people: list[str]
+) -> None:
+    [message], _ = run(
+        ActionTalkToPerson(), tracker({"concern": "youth_support"}, intent="ask_human", locale=locale)
+    )
+    assert [service["id"] for service in message["referral"]["services"]] == people
