@@ -93,6 +93,6 @@ def test_a_message_in_another_language_is_answered_in_it_with_the_four_as_button
     [question] = reply.messages
     assert not reply.degraded and reply.locale is Language.NL  # not switched to German
     assert question.template == "other_language" and question.asks == "language"
-    assert question.text.startswith("Şu anda yalnızca Felemenkçe")
+    assert question.text.startswith("Şu anda yalnızca Felemenkçe")  # noqa: RUF001
     assert "112" in question.text.split("\n\n")[1]  # then the same in the conversation's language
     assert [b.payload for b in question.buttons] == [payloads.change_language(lang) for lang in Language]

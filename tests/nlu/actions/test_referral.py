@@ -161,7 +161,10 @@ def test_the_bots_danger_verdict_decides_urgency_and_concern(
     [
         ("nl", ["tele-onthaal-106", "opvoedingslijn"]),
         ("fr", ["tele-accueil-107"]),
-        ("de", ["telefonhilfe-108", "jugendhilfedienst-dg"]),  # not the employment office (Kaleido has no phone)
+        (
+            "de",
+            ["telefonhilfe-108", "jugendhilfedienst-dg"],
+        ),  # not the employment office (Kaleido has no phone)
     ],
 )
 def test_a_person_to_talk_to_is_a_listening_or_parenting_line(
