@@ -88,6 +88,18 @@ SENTENCES: dict[Template, str] = {
     Template.ASK_MUNICIPALITY: N_(
         "In which municipality do you live? A postcode or a name is enough. You may also skip this."
     ),
+    # Asked a second time, never a third: the form then goes on with what it knows (nlu/actions/form.py).
+    Template.ASK_ROLE_AGAIN: N_(
+        "Thank you. One more thing, then I will go on: are you a parent, a relative, school staff ...? "
+        "You may also choose \u201cOther, or I prefer not to say\u201d."
+    ),
+    Template.ASK_CONCERN_AGAIN: N_(
+        "Thank you. Which of these comes closest? If none does, I will suggest general help."
+    ),
+    Template.ASK_MUNICIPALITY_AGAIN: N_(
+        "Thank you. Where do you live, roughly? A postcode is enough, or skip this and I will suggest "
+        "services for all of Belgium."
+    ),
     Template.GREET: N_(
         "Hello. I help you find who to turn to when you are worried about a young person. "
         "What is going on? You do not need to give any names."

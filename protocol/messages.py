@@ -22,8 +22,11 @@ class Template(StrEnum):
 
     # The form's questions and their follow-ups
     ASK_ROLE = "ask_role"
+    ASK_ROLE_AGAIN = "ask_role_again"
     ASK_CONCERN = "ask_concern"
+    ASK_CONCERN_AGAIN = "ask_concern_again"
     ASK_MUNICIPALITY = "ask_municipality"
+    ASK_MUNICIPALITY_AGAIN = "ask_municipality_again"
     ASK_LANGUAGE = "ask_language"
     PLACE_NOT_FOUND = "place_not_found"
     PLACE_AMBIGUOUS = "place_ambiguous"

@@ -217,6 +217,58 @@ def own_role(text: str) -> Role | None:
     return self_described_role(text) or relative_role(text)
 
 
+# "ik werk in een moskee", "je travaille dans une maison de jeunes", "I work at the prevention department":
+# a work word, then within a few words a workplace or a job; the first one found gives the role.
+WORK_OPENINGS = {
+    "nl": "ik werk|wij werken|we werken|ik geef les|ik ben actief",
+    "fr": "je travaille|nous travaillons|j enseigne|je donne cours",
+    "de": "ich arbeite|wir arbeiten|ich unterrichte",
+    "en": "i work|we work|i teach",
+}
+# "ik ben leerkracht", "je suis éducatrice", "I'm a youth worker": the job right after, a filler at most.
+BEING_OPENINGS = {"nl": "ik ben", "fr": "je suis", "de": "ich bin", "en": "i am|im|i m"}
+BEING_WINDOW = 3
+WORKPLACES: dict[Role, str] = {
+    Role.TEACHER: "school scholen klas leerkracht leraar lerares juf meester directeur directrice ecole college lycee "
+    "athenee athénée classe prof professeur professeure enseignant enseignante institutrice instituteur schule "
+    "klasse lehrer lehrerin schulleiter schulleiterin teacher teachers classroom headteacher pupils",
+    Role.IMAM: "moskee imam moskeebestuur mosquee mosquées moschee moscheeverein mosque",
+    Role.YOUTH_WORKER: "jeugdhuis jeugdwerker jeugdwerk straathoekwerker jeugdhulp jeugdcentrum opvoeder "
+    "animateur animatrice educateur educatrice amo mjc maison jugendtreff jugendhaus jugendarbeiter "
+    "jugendarbeiterin streetworker sozialarbeiter sozialarbeiterin erzieher erzieherin youth club centre center",
+    Role.PROFESSIONAL: "gemeente stad preventie preventiedienst politie ocmw cpas commune ville prevention police "
+    "gemeinde stadt praevention polizei council city department municipality psycholoog psychologue psychologe "
+    "psychologist huisarts medecin arzt doctor maatschappelijk assistant social",
+}
+WORK_WINDOW = 8
+
+
+def _work_nouns() -> list[tuple[Role, frozenset[str]]]:
+    return [(role, frozenset(words(listed))) for role, listed in WORKPLACES.items()]
+
+
+WORK_NOUNS = _work_nouns()
+WORK_STARTS = [
+    (phrase.split(), WORK_WINDOW) for table in WORK_OPENINGS.values() for phrase in table.split("|")
+] + [(phrase.split(), BEING_WINDOW) for table in BEING_OPENINGS.values() for phrase in table.split("|")]
+
+
+def work_role(text: str) -> Role | None:
+    """The writer's role from where or as what they say they work: "je suis éducateur à l'AMO"."""
+    tokens = words(text)
+    for i in range(len(tokens)):
+        for start, window in WORK_STARTS:
+            if tokens[i : i + len(start)] != start:
+                continue
+            following = tokens[i + len(start) : i + len(start) + window]
+            for word in following:
+                parts = {word, *word.split("-")}  # "vrijwilliger-imam"
+                for role, nouns in WORK_NOUNS:
+                    if parts & nouns or any(word.startswith(noun) for noun in nouns if len(noun) >= 6):
+                        return role
+    return None
+
+
 def relative_role(text: str) -> Role | None:
     """The writer's role from a relative they name: their own child makes them a parent, anyone else family."""
     tokens = words(text)

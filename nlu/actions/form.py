@@ -10,7 +10,7 @@ from rasa_sdk.events import ActionExecutionRejected, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.cues import own_role, relative_role
+from nlu.actions.cues import own_role, work_role
 from nlu.actions.slots import UNKNOWN, earlier_value, latest_text, locale, place_in_passing
 from protocol.danger import READING_KEY, UNSURE_KEY
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
@@ -69,8 +69,9 @@ class ValidateReferralForm(FormValidationAction):
         earlier = earlier_value(tracker, "role", valid)
         if earlier:
             return {"role": earlier}
-        relative = relative_role(latest_text(tracker))
-        return {"role": relative.value if relative else None}
+        text = latest_text(tracker)
+        told = own_role(text) or work_role(text)
+        return {"role": told.value if told else None}
 
     def extract_role(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -85,9 +86,10 @@ class ValidateReferralForm(FormValidationAction):
             v in valid for v in tracker.get_latest_entity_values("role")
         ):
             return {}
-        relative = relative_role(latest_text(tracker))
-        if relative:
-            return {"role": relative.value}
+        text = latest_text(tracker)
+        told = own_role(text) or work_role(text)
+        if told:
+            return {"role": told.value}
         return {"role": Role.UNKNOWN.value} if _asked_enough(tracker, "role") else {}
 
     def extract_concern(

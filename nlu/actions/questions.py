@@ -25,6 +25,10 @@ def asked(tracker: Tracker, slot: str) -> SlotSet:
     return SlotSet("questions_asked", [*(tracker.get_slot("questions_asked") or []), slot])
 
 
+def asked_before(tracker: Tracker, slot: str) -> bool:
+    return slot in (tracker.get_slot("questions_asked") or [])
+
+
 class ActionAskRole(Action):
     def name(self) -> str:
         return "action_ask_role"
@@ -32,7 +36,8 @@ class ActionAskRole(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(json_message=message(Template.ASK_ROLE, Asks.ROLE, role_buttons()))
+        template = Template.ASK_ROLE_AGAIN if asked_before(tracker, "role") else Template.ASK_ROLE
+        dispatcher.utter_message(json_message=message(template, Asks.ROLE, role_buttons()))
         return [asked(tracker, "role")]
 
 
@@ -55,7 +60,8 @@ class ActionAskConcern(Action):
                 SlotSet("concern_asked", True),
                 asked(tracker, "concern"),
             ]
-        dispatcher.utter_message(json_message=message(Template.ASK_CONCERN, Asks.CONCERN, concern_buttons()))
+        template = Template.ASK_CONCERN_AGAIN if asked_before(tracker, "concern") else Template.ASK_CONCERN
+        dispatcher.utter_message(json_message=message(template, Asks.CONCERN, concern_buttons()))
         return [asked(tracker, "concern")]
 
 
@@ -70,7 +76,7 @@ class ActionAskMunicipality(Action):
     ) -> list[EventType]:
         if tracker.get_slot("place_hint_given"):
             return [SlotSet("place_hint_given", False), asked(tracker, "municipality")]
-        dispatcher.utter_message(
-            json_message=message(Template.ASK_MUNICIPALITY, Asks.MUNICIPALITY, [UNKNOWN_PLACE_BUTTON])
-        )
+        again = asked_before(tracker, "municipality")
+        template = Template.ASK_MUNICIPALITY_AGAIN if again else Template.ASK_MUNICIPALITY
+        dispatcher.utter_message(json_message=message(template, Asks.MUNICIPALITY, [UNKNOWN_PLACE_BUTTON]))
         return [asked(tracker, "municipality")]

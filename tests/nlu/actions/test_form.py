@@ -283,3 +283,22 @@ def test_a_question_is_not_asked_a_third_time(tracker: MakeTracker) -> None:
         text="bij ons",
     )
     assert validate_municipality(place_twice, "bij ons") == ({"municipality": "unknown"}, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Salaam aleikum. Ik ben vrijwilliger-imam in een kleine moskee in Antwerpen-Noord", "imam"),
+        ("OK. I work at the prevention department of the city of Mechelen.", "professional"),
+        ("je suis éducateur dans une AMO à Liège", "youth_worker"),
+        ("Ich arbeite als Lehrerin in Eupen", "teacher"),
+        ("ik ben de bomma van een jongen van 14", "family"),
+        ("I am worried about my son who is at school", "parent"),
+        ("hij zit de hele dag op zijn kamer", None),
+    ],
+)
+def test_who_writes_is_read_from_their_work_or_family(
+    tracker: MakeTracker, text: str, role: str | None
+) -> None:
+    extracted = ValidateReferralForm().extract_role(CollectingDispatcher(), tracker(text=text), {})
+    assert extracted == ({"role": role} if role else {})
