@@ -119,6 +119,10 @@ SENTENCES: dict[Template, str] = {
         "extremism or tensions between groups. Is there something like that I can help with?"
     ),
     Template.ASK_FEEDBACK: N_("Did this help you?"),
+    Template.SAME_REFERRAL: N_(
+        "The services I suggested above still fit what you told me. If something changes, tell me and "
+        "I will look again."
+    ),
     Template.FEEDBACK_THANKS: N_("Thank you for letting me know. I hope the conversation goes well."),
     Template.FEEDBACK_SORRY: N_("I am sorry. You can talk to a person, or start again and tell me more."),
     Template.FALLBACK_MENU: N_("I did not understand that well. What is closest to your situation?"),

@@ -47,6 +47,7 @@ class Template(StrEnum):
     LANGUAGE_CHANGED = "language_changed"
     # Referrals: the message carries `referral`
     REFERRAL = "referral"
+    SAME_REFERRAL = "same_referral"
     EMERGENCY_REFERRAL = "emergency_referral"
     TALK_TO_PERSON = "talk_to_person"
     # The bot's own messages, never sent by Rasa

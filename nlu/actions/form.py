@@ -95,10 +95,12 @@ class ValidateReferralForm(FormValidationAction):
     def extract_concern(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Asked twice and still not answered: go on with the likeliest reading, else the general lines."""
+        """Asked twice and still not answered: go on with the likeliest reading of the story (the one the
+        question offered first), else of this message, else the general lines."""
         if tracker.get_slot("concern") or not _asked_enough(tracker, "concern"):
             return {}
-        likely = likely_concerns(tracker)
+        offered = [c for c in tracker.get_slot("concern_candidates") or [] if c != EMERGENCY_CANDIDATE]
+        likely = offered or likely_concerns(tracker)
         return {"concern": likely[0] if likely else Concern.PARENTING.value, "concern_asked": True}
 
     def validate_concern(

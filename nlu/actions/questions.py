@@ -48,20 +48,19 @@ class ActionAskConcern(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        candidates = list(tracker.get_slot("concern_candidates") or [])
-        if candidates:  # the model read the situation but is not sure: its likeliest readings first
-            danger = EMERGENCY_CANDIDATE in candidates
-            likely = [Concern(c) for c in candidates if c != EMERGENCY_CANDIDATE]
-            buttons = [*([intent_button(EMERGENCY_CANDIDATE)] if danger else []), *concern_buttons(likely)]
+        candidates = list(
+            tracker.get_slot("concern_candidates") or []
+        )  # kept: form.extract_concern reads them
+        danger = EMERGENCY_CANDIDATE in candidates
+        likely = [Concern(c) for c in candidates if c != EMERGENCY_CANDIDATE]
+        buttons = [*([intent_button(EMERGENCY_CANDIDATE)] if danger else []), *concern_buttons(likely)]
+        if candidates and not tracker.get_slot("concern_asked"):
+            # The model read the situation but is not sure: its likeliest readings first.
             template = Template.CLARIFY_DANGER if danger else Template.CLARIFY
             dispatcher.utter_message(json_message=message(template, Asks.CONCERN, buttons))
-            return [
-                SlotSet("concern_candidates", None),
-                SlotSet("concern_asked", True),
-                asked(tracker, "concern"),
-            ]
+            return [SlotSet("concern_asked", True), asked(tracker, "concern")]
         template = Template.ASK_CONCERN_AGAIN if asked_before(tracker, "concern") else Template.ASK_CONCERN
-        dispatcher.utter_message(json_message=message(template, Asks.CONCERN, concern_buttons()))
+        dispatcher.utter_message(json_message=message(template, Asks.CONCERN, buttons))
         return [asked(tracker, "concern")]
 
 

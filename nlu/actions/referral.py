@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from nlu.actions.map_source import directory, refer
 from nlu.actions.slots import situation
 from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, READING_KEY, danger_of
-from protocol.messages import ServiceRef, Template, referral
+from protocol.messages import ServiceRef, Template, message, referral
 from protocol.payloads import concern_of
 from referral_map.taxonomy import Concern, Urgency
 
@@ -34,8 +35,13 @@ class ActionRefer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         now = dt.datetime.now(dt.UTC)
-        dispatcher.utter_message(json_message=referral(refer(situation(tracker), now), at=now))
-        return [SlotSet("clarified", False)]
+        known = situation(tracker)
+        key = json.dumps(known.ids(), sort_keys=True)
+        if key == tracker.get_slot("last_referral"):  # nothing changed: say so, do not send it all again
+            dispatcher.utter_message(json_message=message(Template.SAME_REFERRAL))
+            return [SlotSet("clarified", False)]
+        dispatcher.utter_message(json_message=referral(refer(known, now), at=now))
+        return [SlotSet("clarified", False), SlotSet("last_referral", key)]
 
 
 class ActionEmergencyReferral(Action):

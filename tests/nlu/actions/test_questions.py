@@ -23,11 +23,7 @@ def test_an_unsure_concern_is_asked_with_the_likeliest_readings_first(tracker: M
     payloads = [button["payload"] for button in message["buttons"]]
     assert payloads[:2] == ["/describe_polarisation", "/describe_radicalisation"]
     assert len(payloads) == len(set(payloads)) == 12  # every concern stays on offer
-    assert events == [
-        SlotSet("concern_candidates", None),
-        SlotSet("concern_asked", True),
-        SlotSet("questions_asked", ["concern"]),
-    ]
+    assert events == [SlotSet("concern_asked", True), SlotSet("questions_asked", ["concern"])]
     [plain], events = run(ActionAskConcern(), tracker({"questions_asked": ["role"]}))
     assert plain["template"] == "ask_concern"
     assert events == [SlotSet("questions_asked", ["role", "concern"])]

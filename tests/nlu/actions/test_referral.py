@@ -23,7 +23,10 @@ def test_refer_routes_the_collected_situation(tracker: MakeTracker) -> None:
         "location_id": None,
         "reason": "teacher_worried_flanders",
     }
-    assert events == [SlotSet("clarified", False)]
+    key = '{"concern": "polarisation", "language": "fr", "municipality": "44021", "role": "teacher", "urgency": "routine"}'
+    assert events == [SlotSet("clarified", False), SlotSet("last_referral", key)]
+    [again], _ = run(ActionRefer(), tracker({**slots, "last_referral": key}, locale="fr"))
+    assert again["template"] == "same_referral"  # nothing changed: not the whole referral again
 
 
 def test_refer_without_a_place_uses_community_wide_services(tracker: MakeTracker) -> None:
