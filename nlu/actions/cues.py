@@ -269,6 +269,34 @@ def work_role(text: str) -> Role | None:
     return None
 
 
+# "ik ben 15", "j'ai 16 ans", "ich bin 15", "im a student too, 19": a young person writing about themself.
+YOUNG_SELF = re.compile(
+    r"\b(?:ik ben|ben|ik word|j ai|j'ai|ich bin|ich werde|i am|im|i'm|i m)"
+    r"(?: (?:a|een|une?|ein|eine|nog|pas|maar|erst|just|only|too|also|student|studente|etudiante?|eleve|"
+    r"schuler|schulerin|pupil|scholier|leerling))*,? (1[0-9]|2[0-5])\b(?! (?:kinder|kids|enfants|children))"
+)
+YOUNG_WINDOW_WORDS = 6
+
+
+def young_self_role(text: str) -> Role | None:
+    """A young person who gives their own age (10 to 25): "ik ben 15", "j'ai 16 ans", "I'm 19"."""
+    plain = " ".join(words(text))
+    return Role.YOUNG_PERSON if YOUNG_SELF.search(plain) else None
+
+
+# "I prefer not to say", "dat zeg ik liever niet", "je préfère ne pas le dire": declining a question.
+DECLINES = re.compile(
+    r"\b(liever niet|liever nie|zeg ik niet|zeg ik nie|wil ik niet zeggen|prefere ne pas|prefere pas|je ne veux pas dire|"
+    r"non plus|pas dire|lieber nicht|mochte ich nicht sagen|sage ich nicht|rather not|prefer not|"
+    r"don'?t want to say|not saying|i'?d rather not)\b"
+)
+
+
+def declines(text: str) -> bool:
+    """The message declines to answer: "dat zeg ik liever nie", "je préfère ne pas dire"."""
+    return bool(DECLINES.search(" ".join(words(text))))
+
+
 def relative_role(text: str) -> Role | None:
     """The writer's role from a relative they name: their own child makes them a parent, anyone else family."""
     tokens = words(text)

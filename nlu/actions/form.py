@@ -10,7 +10,7 @@ from rasa_sdk.events import ActionExecutionRejected, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.cues import own_role, work_role
+from nlu.actions.cues import declines, own_role, work_role, young_self_role
 from nlu.actions.slots import UNKNOWN, earlier_value, latest_text, locale, place_in_passing
 from protocol.danger import READING_KEY, UNSURE_KEY
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
@@ -70,7 +70,7 @@ class ValidateReferralForm(FormValidationAction):
         if earlier:
             return {"role": earlier}
         text = latest_text(tracker)
-        told = own_role(text) or work_role(text)
+        told = own_role(text) or work_role(text) or young_self_role(text)
         return {"role": told.value if told else None}
 
     def extract_role(
@@ -87,9 +87,11 @@ class ValidateReferralForm(FormValidationAction):
         ):
             return {}
         text = latest_text(tracker)
-        told = own_role(text) or work_role(text)
+        told = own_role(text) or work_role(text) or young_self_role(text)
         if told:
             return {"role": told.value}
+        if tracker.get_slot("requested_slot") == "role" and declines(text):
+            return {"role": Role.UNKNOWN.value}
         return {"role": Role.UNKNOWN.value} if _asked_enough(tracker, "role") else {}
 
     def extract_concern(
@@ -130,7 +132,7 @@ class ValidateReferralForm(FormValidationAction):
         if not _answers_place_question(tracker, text):
             # Named in passing: taken only when certain, else dropped without a word; the form asks later.
             return {"municipality": place_in_passing(tracker, text) if text else None}
-        if not text or tracker.latest_message.get("intent", {}).get("name") == "deny":
+        if not text or tracker.latest_message.get("intent", {}).get("name") == "deny" or declines(text):
             return {"municipality": UNKNOWN}
         query = text[:80]
         try:

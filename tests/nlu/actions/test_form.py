@@ -302,3 +302,25 @@ def test_who_writes_is_read_from_their_work_or_family(
 ) -> None:
     extracted = ValidateReferralForm().extract_role(CollectingDispatcher(), tracker(text=text), {})
     assert extracted == ({"role": role} if role else {})
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("im a student too, 19", "young_person"),
+        ("ich weiss nicht ob ich hier richtig bin. ich bin 15.", "young_person"),
+        ("j'ai 16 ans et je sais pas quoi faire", "young_person"),
+        ("I am 45 and my son is 17", "parent"),
+        ("je préfère ne pas dire qui je suis par rapport à lui", "unknown"),
+    ],
+)
+def test_a_young_writer_or_a_refusal_answers_the_role_question(
+    tracker: MakeTracker, text: str, role: str
+) -> None:
+    asking = tracker({"requested_slot": "role", "questions_asked": ["role"]}, intent="inform_role", text=text)
+    assert ValidateReferralForm().extract_role(CollectingDispatcher(), asking, {}) == {"role": role}
+
+
+def test_declining_the_place_question_skips_it(tracker: MakeTracker) -> None:
+    asking = tracker({"requested_slot": "municipality"}, intent="out_of_scope", text="dat zeg ik liever nie")
+    assert validate_municipality(asking, "dat zeg ik liever nie") == ({"municipality": "unknown"}, [])
