@@ -102,7 +102,7 @@ SENTENCES: dict[Template, str] = {
     ),
     Template.GREET: N_(
         "Hello. I help you find who to turn to when you are worried about a young person. "
-        "What is going on? You do not need to give any names."
+        "This is not a reporting line: I pass nothing on. What is going on? You do not need to give any names."
     ),
     Template.GOODBYE: N_("Take care. You can come back whenever you want."),
     Template.YOU_ARE_WELCOME: N_("You are welcome. Take care of yourself too."),
@@ -149,8 +149,8 @@ SENTENCES: dict[Template, str] = {
     ),
     Template.WELCOME: N_(
         "Welcome to Wegwijzer. I help you find who to turn to when you are worried about a young person: "
-        "radicalisation, extremism, tension between groups. Tell me what is going on. You do not need "
-        "to give any names."
+        "radicalisation, extremism, tension between groups. This is not a reporting line: I pass nothing on. "
+        "Tell me what is going on. You do not need to give any names."
     ),
     Template.HELP: N_(
         "Tell me in your own words what is going on, and I will suggest two or three services that fit. "
