@@ -17,15 +17,11 @@ Daesh at a window, a grandson who fasts), each sending a worried parent to 112 a
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu.components import Untrained
 from protocol.danger import (
     CHECKED_KEY,
     NOT_EMERGENCIES,
@@ -42,17 +38,7 @@ TALK_OF_DYING_INTENT = "describe_self_harm"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class DangerVerdict(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DangerVerdict:
-        return cls()
-
+class DangerVerdict(Untrained):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._apply(message)
