@@ -12,7 +12,7 @@ import httpx
 
 from bot.danger import assess
 from bot.i18n import use_language
-from bot.language import detect_language, other_language
+from bot.language import read_language
 from bot.render import Renderer
 from bot.sessions import SessionStore
 from bot.templates import Rendered
@@ -107,14 +107,13 @@ class ChatService:
                 sent = sent[:MAX_TEXT]
                 notices.append(message(Template.TOO_LONG, args={"count": MAX_TEXT}))
             danger = assess(sent)  # before anything else: safety first (docs/DESIGN.md section 6)
-            other = other_language(sent)
+            detected, other = read_language(sent)  # the wide detector once per message
             if other and danger is None:  # Turkish is not German: ask, in that language where we can
                 self.store.touch(session, language.value, chosen)
                 question = message(
                     Template.OTHER_LANGUAGE, Asks.LANGUAGE, language_buttons(), {"other": other}
                 )
                 return self._reply(session, language, False, [*notices, question])
-            detected = detect_language(sent)
             if detected and detected is not language:
                 language = detected
                 notices.append(message(Template.LANGUAGE_DETECTED, args={"language": language.value}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -80,6 +81,8 @@ def _affirmed(patterns: tuple[re.Pattern[str], ...], sentence: str, negation: re
     """For each pattern, its first match in `sentence` that no negation just before it voids ("" if none).
     A negation inside another pattern's match ("n'est pas rentree hier soir") voids nothing after it."""
     matches = [list(pattern.finditer(sentence)) for pattern in patterns]
+    if not all(matches):  # most windows: some group has no match at all, so no negation needs reading
+        return [group[0].group(0) if group else "" for group in matches]
     found = []
     for own, candidates in enumerate(matches):
         others = sorted(m.span() for index, group in enumerate(matches) if index != own for m in group)
@@ -104,8 +107,8 @@ class Finding:
     sentences: str
 
 
-def findings(text: str, rules: Signals | None = None) -> list[Finding]:
-    """Every rule that fires on up to `WINDOW` consecutive sentences of `text`, kinds in file order."""
+def findings(text: str, rules: Signals | None = None) -> Iterator[Finding]:
+    """Each rule that fires on up to `WINDOW` consecutive sentences of `text`, kinds in file order, as read."""
     rules = rules or signals()
     sentences = [part for part in SENTENCE_END.split(rules.mask.sub(" ", normalise(text))) if part.strip()]
     windows = [  # (the sentences read together, with the sentence before and after them)
@@ -116,7 +119,6 @@ def findings(text: str, rules: Signals | None = None) -> list[Finding]:
         for size in range(1, WINDOW + 1)
         for start in range(max(len(sentences) - size + 1, 0))
     ]
-    found = []
     for kind in rules.kinds:
         for window, neighbourhood in windows:
             if any(pattern.search(neighbourhood) for pattern in kind.unless):
@@ -124,20 +126,19 @@ def findings(text: str, rules: Signals | None = None) -> list[Finding]:
             for number, needs in enumerate(kind.alternatives):
                 words = _affirmed(needs, window, rules.negation)
                 if all(words):
-                    found.append(Finding(kind.danger, number, tuple(words), window))
-    return found
+                    yield Finding(kind.danger, number, tuple(words), window)
 
 
 def assess(text: str, rules: Signals | None = None) -> Danger | None:
     """The first kind of danger to life that up to `WINDOW` consecutive sentences of `text` signal, or None."""
-    found = findings(text, rules)
-    return found[0].danger if found else None
+    first = next(findings(text, rules), None)  # every message is read: stop at the first finding
+    return first.danger if first else None
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m bot.danger TEXT...`: which rules fire on each text, and on which words."""
     for text in argv if argv is not None else sys.argv[1:]:
-        found = findings(text)
+        found = list(findings(text))
         print(f"{found[0].danger.value if found else 'no danger'}: {text}")
         for finding in found:
             print(f"  {finding.danger.value} rule {finding.rule}: {' + '.join(finding.words)}")

@@ -66,9 +66,19 @@ def other_language(text: str) -> str | None:
     return OTHERS.get(values[0].language)
 
 
+def read_language(text: str) -> tuple[Language | None, str | None]:
+    """One of the four when the message is clearly written in it, or the code of another language."""
+    other = other_language(text)
+    return (None if other else _ours(text)), other
+
+
 def detect_language(text: str) -> Language | None:
     """The language when the message is clearly written in one of the four, else None."""
-    if len(text.split()) < MIN_WORDS or text.startswith("/") or other_language(text):
+    return read_language(text)[0]
+
+
+def _ours(text: str) -> Language | None:
+    if len(text.split()) < MIN_WORDS or text.startswith("/"):
         return None
     values = detector().compute_language_confidence_values(text)
     if not values or values[0].value < MIN_CONFIDENCE:
