@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.i18n import N_, _, date_text, time_text, weekday_time_text
+from bot.i18n import N_, _, date_text, time_text, weekday_text
 from protocol.messages import ServiceRef, Template
 from referral_map.directory import Directory
 from referral_map.geography import gazetteer
@@ -20,31 +20,6 @@ from referral_map.routing import Referral, Situation, referral_at
 from referral_map.schemas import STALE_AFTER, Cost, PoliceContact, Service
 from referral_map.taxonomy import Concern, Language, Role
 
-CONCERN_NAMES = {
-    Concern.RADICALISATION: N_("worrying extremist ideas or groups"),
-    Concern.ONLINE_EXTREMISM: N_("extremist content or contacts online"),
-    Concern.TRAVEL_CONFLICT: N_("plans to leave for a conflict zone"),
-    Concern.POLARISATION: N_("tension or hate between groups"),
-    Concern.RELIGIOUS_QUESTION: N_("a question about religion"),
-    Concern.VIOLENCE_THREAT: N_("threats of violence"),
-    Concern.SELF_HARM: N_("thoughts of suicide or self-harm"),
-    Concern.VICTIM_SUPPORT: N_("support after violence"),
-    Concern.DETENTION: N_("a relative in prison or recently released"),
-    Concern.PROFESSIONAL_SUPPORT: N_("professional advice or training"),
-    Concern.YOUTH_SUPPORT: N_("help for a young person with school, work or welfare"),
-    Concern.PARENTING: N_("a general parenting question"),
-    Concern.OUT_OF_SCOPE: N_("another question"),
-}
-ROLE_NAMES = {
-    Role.PARENT: N_("a parent"),
-    Role.FAMILY: N_("a relative"),
-    Role.TEACHER: N_("school staff"),
-    Role.IMAM: N_("an imam or mosque representative"),
-    Role.YOUTH_WORKER: N_("a youth worker"),
-    Role.PROFESSIONAL: N_("a professional"),
-    Role.YOUNG_PERSON: N_("the young person concerned"),
-    Role.UNKNOWN: N_("someone who is worried"),
-}
 POLICE_SENTENCES = {
     PoliceContact.NEVER: N_("They do not pass anything on to the police."),
     PoliceContact.IMMINENT_DANGER: N_(
@@ -78,7 +53,10 @@ def openness_sentence(referral: Referral) -> str:
         return _("Open now.")
     if openness.status == "closed":
         if openness.next_opening:
-            return _("Closed now. Opens {when}.").format(when=weekday_time_text(openness.next_opening))
+            opening = openness.next_opening
+            return _("Closed now. Opens on {day} at {time}.").format(
+                day=weekday_text(opening), time=time_text(opening)
+            )
         return _("Closed now.")
     return _("We do not know their opening hours: call or look at their website.")
 
@@ -158,17 +136,45 @@ def build_card(referral: Referral, language: Language, explanation: str | None, 
     )
 
 
+# The summary says who is writing and what it is about in the user's own voice; a question about
+# faith stays a question, never a worry (shared/reviews/language-2026-11.md, A0.3).
+SUMMARY_ROLES = {
+    Role.PARENT: N_("I am a parent."),
+    Role.FAMILY: N_("I am a relative."),
+    Role.TEACHER: N_("I work at a school."),
+    Role.IMAM: N_("I am an imam or speak for a mosque."),
+    Role.YOUTH_WORKER: N_("I am a youth worker."),
+    Role.PROFESSIONAL: N_("I ask as a professional."),
+    Role.YOUNG_PERSON: N_("It is about myself."),
+}
+SUMMARY_CONCERNS = {
+    Concern.RADICALISATION: N_("I am worried about extremist ideas or a group around a young person."),
+    Concern.ONLINE_EXTREMISM: N_("I am worried about extremist content or contacts online."),
+    Concern.TRAVEL_CONFLICT: N_("I am worried that a young person plans to leave for a conflict zone."),
+    Concern.POLARISATION: N_("I am worried about tension or hate between groups."),
+    Concern.RELIGIOUS_QUESTION: N_("I have a question about religion."),
+    Concern.VIOLENCE_THREAT: N_("I am worried about threats of violence."),
+    Concern.SELF_HARM: N_("I am worried about thoughts of suicide or self-harm."),
+    Concern.VICTIM_SUPPORT: N_("I am looking for support after violence."),
+    Concern.DETENTION: N_("A relative is in prison or recently released."),
+    Concern.PROFESSIONAL_SUPPORT: N_("I am looking for advice or training for my work."),
+    Concern.YOUTH_SUPPORT: N_("I am looking for help for a young person with school, work or welfare."),
+    Concern.PARENTING: N_("I have a question about raising a young person."),
+    Concern.OUT_OF_SCOPE: N_("I have another question."),
+}
+OWN_SUICIDAL_THOUGHTS = N_("I have thoughts of suicide.")
+
+
 def situation_summary(situation: Situation) -> str:
     """A short, name-free summary the user may copy and give to the service."""
-    place = (
-        gazetteer().get(situation.municipality).name(situation.language) if situation.municipality else None
-    )
-    parts = [
-        _("I am {role}.").format(role=_(ROLE_NAMES[situation.role])),
-        _("I am worried about {concern}.").format(concern=_(CONCERN_NAMES[situation.concern])),
-    ]
-    if place:
-        parts.append(_("We live in {place}.").format(place=place))
+    parts = [_(SUMMARY_ROLES[situation.role])] if situation.role in SUMMARY_ROLES else []
+    if situation.concern is Concern.SELF_HARM and situation.role is Role.YOUNG_PERSON:
+        parts.append(_(OWN_SUICIDAL_THOUGHTS))
+    else:
+        parts.append(_(SUMMARY_CONCERNS[situation.concern]))
+    if situation.municipality:
+        place = gazetteer().get(situation.municipality).name(situation.language)
+        parts.append(_("Municipality: {place}.").format(place=place))
     return " ".join(parts)
 
 

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations, Translations
 
 from referral_map.taxonomy import Language
@@ -52,16 +52,19 @@ def babel_locale(language: Language | None = None) -> Locale:
     return Locale.parse(BABEL_LOCALES[(language or current_language.get()).value])
 
 
-def time_text(moment: dt.datetime) -> str:
-    return format_time(moment, format="short", locale=babel_locale())
+def time_text(moment: dt.time | dt.datetime) -> str:
+    """A clock time as people say it: "9 uur", "9 h 30", "17 Uhr", "9:30"."""
+    if moment.minute == 0:
+        return _("{hour}:00").format(hour=moment.hour)
+    return _("{hour}:{minute}").format(hour=moment.hour, minute=f"{moment.minute:02d}")
 
 
 def date_text(day: dt.date) -> str:
     return format_date(day, format="long", locale=babel_locale())
 
 
-def weekday_time_text(moment: dt.datetime) -> str:
-    return format_datetime(moment, "EEEE HH:mm", locale=babel_locale())
+def weekday_text(moment: dt.datetime) -> str:
+    return format_datetime(moment, "EEEE", locale=babel_locale())
 
 
 def language_name(language: Language) -> str:

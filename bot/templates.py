@@ -48,7 +48,7 @@ class Rendered:
 ROLE_TITLES = {
     Role.PARENT: N_("I am a parent"),
     Role.FAMILY: N_("I am a relative or family friend"),
-    Role.TEACHER: N_("I work at a school"),
+    Role.TEACHER: N_("I work at a school or pupil guidance centre"),
     Role.IMAM: N_("I am an imam or represent a mosque"),
     Role.YOUTH_WORKER: N_("I am a youth worker"),
     Role.PROFESSIONAL: N_("I work in social, health, police or local services"),
@@ -64,7 +64,7 @@ CONCERN_TITLES = {
     Concern.VIOLENCE_THREAT: N_("Threats or talk of violence"),
     Concern.SELF_HARM: N_("Thoughts of suicide or self-harm"),
     Concern.VICTIM_SUPPORT: N_("Support after an attack or violence"),
-    Concern.DETENTION: N_("A relative in prison or released"),
+    Concern.DETENTION: N_("A relative in prison or recently released"),
     Concern.PROFESSIONAL_SUPPORT: N_("Advice or training for professionals"),
     Concern.YOUTH_SUPPORT: N_("Help with school, work or a place to belong"),
     Concern.PARENTING: N_("A general parenting question"),
@@ -83,7 +83,7 @@ BUTTON_TITLES: dict[str, str] = {
     INTENT_BUTTON + "none_of_these": N_("None of these"),
 }
 SENTENCES: dict[Template, str] = {
-    Template.ASK_ROLE: N_("Who are you in this story? This helps me find the right service."),
+    Template.ASK_ROLE: N_("Who are you in this situation? Then I can look for help that suits you."),
     Template.ASK_CONCERN: N_("What is going on? Tell me in your own words, or choose below."),
     Template.ASK_MUNICIPALITY: N_(
         "In which municipality do you live? A postcode or a name is enough. You may also skip this."

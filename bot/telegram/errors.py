@@ -10,9 +10,8 @@ from bot.i18n import N_, _, use_language
 from bot.telegram.context import WegwijzerContext, log, telegram_language
 from bot.telegram.replies import language_for, session_of
 
-SORRY = N_(
-    "Sorry, something went wrong on my side. Please try again, or type /emergency if someone is in danger."
-)
+# Never send someone in danger back to the bot that just failed (shared/reviews/language-2026-11.md).
+SORRY = N_("Sorry, something went wrong on my side. Please try again. Is someone in danger? Call 112 now.")
 
 
 async def error(update: object, context: WegwijzerContext) -> None:

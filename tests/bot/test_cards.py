@@ -16,7 +16,7 @@ def test_referral_card_in_french_with_phone_hours_confidentiality_and_summary() 
     assert card["name"].startswith("CAPREV")
     assert card["phone"] == "0800 11 172" and card["tel"] == "tel:+3280011172"
     assert card["open_now"] is True
-    assert "13:00" in card["opening"]
+    assert card["opening"] == "Ouvert maintenant, jusqu\u2019\u00e0 13\u00a0h."
     assert card["confidentiality"]
     assert rendered.referral is not None and "Liège" in rendered.referral.summary
     assert "0800 11 172" in rendered.text
@@ -25,7 +25,7 @@ def test_referral_card_in_french_with_phone_hours_confidentiality_and_summary() 
 def test_closed_service_says_when_it_opens() -> None:
     card = card_of(render(referral(["caprev"], "fr"), Language.FR, now=SUNDAY_NIGHT))
     assert card["open_now"] is False
-    assert "09:00" in card["opening"]
+    assert "lundi à 9\u00a0h" in card["opening"]  # as people say it, not "lundi 09:00"
 
 
 def test_old_information_is_flagged() -> None:

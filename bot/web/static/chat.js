@@ -36,7 +36,7 @@
     fr: {
       language: "Langue",
       quickExit: "Quitter vite",
-      quickExitHint: "Quitte cette page tout de suite. Vous pouvez aussi appuyer deux fois sur Échap.",
+      quickExitHint: "Quitter cette page immédiatement. Vous pouvez aussi appuyer deux fois sur Échap.",
       introTitle: "Vous vous inquiétez pour un jeune ?",
       intro: "Expliquez ici, avec vos mots, ce qui se passe. Vous n’avez pas besoin de donner votre nom.",
       conversation: "Conversation",
