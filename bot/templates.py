@@ -100,6 +100,9 @@ SENTENCES: dict[Template, str] = {
         "Thank you. Where do you live, roughly? A postcode is enough, or skip this and I will suggest "
         "services for all of Belgium."
     ),
+    Template.RESUME_ROLE: N_("To go on: who are you in this situation?"),
+    Template.RESUME_CONCERN: N_("To go on: what is going on?"),
+    Template.RESUME_MUNICIPALITY: N_("To go on: in which municipality do you live? You may skip this."),
     Template.GREET: N_(
         "Hello. I help you find who to turn to when you are worried about a young person. "
         "This is not a reporting line: I pass nothing on. What is going on? You do not need to give any names."

@@ -27,6 +27,10 @@ class Template(StrEnum):
     ASK_CONCERN_AGAIN = "ask_concern_again"
     ASK_MUNICIPALITY = "ask_municipality"
     ASK_MUNICIPALITY_AGAIN = "ask_municipality_again"
+    # After an interruption (a question about the service, a greeting): one short line, not an ask
+    RESUME_ROLE = "resume_role"
+    RESUME_CONCERN = "resume_concern"
+    RESUME_MUNICIPALITY = "resume_municipality"
     ASK_LANGUAGE = "ask_language"
     PLACE_NOT_FOUND = "place_not_found"
     PLACE_AMBIGUOUS = "place_ambiguous"

@@ -29,6 +29,17 @@ def asked_before(tracker: Tracker, slot: str) -> bool:
     return slot in (tracker.get_slot("questions_asked") or [])
 
 
+# Intents the form answers and then goes on (nlu/data/rules/interruptions.yml).
+INTERRUPTIONS = {"ask_what_are_you", "ask_privacy", "ask_human", "out_of_scope", "greet", "change_language"}
+
+
+def resumes(tracker: Tracker, slot: str) -> bool:
+    """The question was asked and the user broke off to ask something else: one short line brings
+    them back, and it does not count as asking again."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return intent in INTERRUPTIONS and asked_before(tracker, slot)
+
+
 class ActionAskRole(Action):
     def name(self) -> str:
         return "action_ask_role"
@@ -36,6 +47,9 @@ class ActionAskRole(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if resumes(tracker, "role"):
+            dispatcher.utter_message(json_message=message(Template.RESUME_ROLE, Asks.ROLE, role_buttons()))
+            return []
         template = Template.ASK_ROLE_AGAIN if asked_before(tracker, "role") else Template.ASK_ROLE
         dispatcher.utter_message(json_message=message(template, Asks.ROLE, role_buttons()))
         return [asked(tracker, "role")]
@@ -54,6 +68,9 @@ class ActionAskConcern(Action):
         danger = EMERGENCY_CANDIDATE in candidates
         likely = [Concern(c) for c in candidates if c != EMERGENCY_CANDIDATE]
         buttons = [*([intent_button(EMERGENCY_CANDIDATE)] if danger else []), *concern_buttons(likely)]
+        if resumes(tracker, "concern"):
+            dispatcher.utter_message(json_message=message(Template.RESUME_CONCERN, Asks.CONCERN, buttons))
+            return []
         if candidates and not tracker.get_slot("concern_asked"):
             # The model read the situation but is not sure: its likeliest readings first.
             template = Template.CLARIFY_DANGER if danger else Template.CLARIFY
@@ -75,6 +92,11 @@ class ActionAskMunicipality(Action):
     ) -> list[EventType]:
         if tracker.get_slot("place_hint_given"):
             return [SlotSet("place_hint_given", False), asked(tracker, "municipality")]
+        if resumes(tracker, "municipality"):
+            dispatcher.utter_message(
+                json_message=message(Template.RESUME_MUNICIPALITY, Asks.MUNICIPALITY, [UNKNOWN_PLACE_BUTTON])
+            )
+            return []
         again = asked_before(tracker, "municipality")
         template = Template.ASK_MUNICIPALITY_AGAIN if again else Template.ASK_MUNICIPALITY
         dispatcher.utter_message(json_message=message(template, Asks.MUNICIPALITY, [UNKNOWN_PLACE_BUTTON]))

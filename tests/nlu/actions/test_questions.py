@@ -34,3 +34,20 @@ def test_danger_the_model_alone_read_is_asked_with_danger_now_first(tracker: Mak
     assert message["template"] == "clarify_danger"
     payloads = [button["payload"] for button in message["buttons"]]
     assert payloads[:2] == ["/emergency", "/describe_radicalisation"]
+
+
+def test_after_an_interruption_one_short_line_brings_the_user_back_without_counting_as_an_ask(
+    tracker: MakeTracker,
+) -> None:
+    for action, slot, template in [
+        (ActionAskRole(), "role", "resume_role"),
+        (ActionAskConcern(), "concern", "resume_concern"),
+        (ActionAskMunicipality(), "municipality", "resume_municipality"),
+    ]:
+        asked = {"questions_asked": [slot]}
+        [message], events = run(action, tracker(asked, intent="ask_privacy"))
+        assert (message["template"], message["asks"], events) == (template, slot, [])
+        [message], events = run(action, tracker(asked, intent="inform"))
+        assert message["template"] == f"ask_{slot}_again"  # a reply that did not answer is a real repeat
+        [message], _ = run(action, tracker(intent="greet"))
+        assert message["template"] != template  # never asked yet: the whole question
