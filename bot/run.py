@@ -1,7 +1,8 @@
 """`wegwijzer run`: the embedded default. Action server, Rasa server and the bot, started together.
 
-The bot answers at once (in reduced mode until Rasa has loaded its model);
-Ctrl-C stops everything cleanly.
+The bot answers at once (in reduced mode until Rasa has loaded its model). A part that
+dies is started again, waiting a little longer after each restart. Ctrl-C, SIGTERM and
+SIGHUP stop everything and leave no process behind.
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
+import sys
 import time
+from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -17,7 +22,7 @@ import uvicorn
 from bot.http_api import create_app
 from bot.service import build_service
 from bot.settings import Settings
-from stack.processes import Stack
+from stack.processes import PortTakenError, Stack, port_taken
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,7 @@ async def serve(settings: Settings, stack: Stack | None) -> None:
     )
     waiting = asyncio.create_task(_report_ready(stack, began))
     purging = asyncio.create_task(_purge_regularly(service))
+    supervising = asyncio.create_task(_supervise(stack))
     try:
         if telegram is None:
             await server.serve()
@@ -60,6 +66,17 @@ async def serve(settings: Settings, stack: Stack | None) -> None:
     finally:
         waiting.cancel()
         purging.cancel()
+        supervising.cancel()
+
+
+async def _supervise(stack: Stack | None, every_seconds: float = 2.0) -> None:
+    """Start again a part that died (the bot answers in reduced mode meanwhile)."""
+    if stack is None:
+        return
+    while True:
+        await asyncio.sleep(every_seconds)
+        for name in stack.revive():
+            print(f"{name} had stopped: starting it again", flush=True)
 
 
 async def _purge_regularly(service: Any, every_seconds: float = 3600) -> None:
@@ -84,15 +101,31 @@ async def _report_ready(stack: Stack | None, began: float) -> None:
     )
 
 
+def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # unwinds through `finally`, which stops the parts
+
+
 def run(settings: Settings | None = None) -> int:
     from stack.model import ensure_model
 
     settings = settings or Settings.from_env()
+    stack = Stack(Path(), rasa_port=settings.rasa_port, action_port=settings.actions_port)
+    try:
+        stack.check_ports()
+        if port_taken(settings.http_port, settings.http_host):
+            raise PortTakenError(f"port {settings.http_port} for the web chat is already in use")
+    except PortTakenError as error:
+        print(f"wegwijzer: {error}", file=sys.stderr, flush=True)
+        return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry the Telegram token
-    stack = Stack(ensure_model(), rasa_port=settings.rasa_port, action_port=settings.actions_port)
-    stack.launch()
+    # uvicorn handles SIGTERM itself and raises it again once it has shut down: without a handler
+    # of ours the process would then die before `finally`, leaving Rasa and the action server behind.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on_signal)
+    stack.model = ensure_model()
     try:
+        stack.launch()
         asyncio.run(serve(settings, stack))
     except KeyboardInterrupt:
         pass

@@ -5,6 +5,7 @@ Also the environment both run in and free loopback ports to run them on.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -51,6 +52,50 @@ def rasa_environment() -> dict[str, str]:
     }
 
 
+class PortTakenError(RuntimeError):
+    """A port one of the parts needs is already in use (often a part left over from an earlier run)."""
+
+
+def port_taken(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+@dataclass
+class Part:
+    """One server process of the stack and how to start it again."""
+
+    name: str
+    command: list[str]
+    log_path: Path
+    environment: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+    not_before: float = 0.0  # monotonic time before which a dead part is not started again
+
+    def spawn(self) -> None:
+        with self.log_path.open("ab") as log:  # the child keeps its own descriptor
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=PROJECT_DIR,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: stop() reaches its workers too
+            )
+
+    @property
+    def dead(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
+
+BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+
+
 @dataclass
 class Stack:
     """One action server and one Rasa server on loopback, with a SQLite tracker store."""
@@ -59,7 +104,8 @@ class Stack:
     rasa_port: int = 5005
     action_port: int = 5055
     state_dir: Path = VAR_DIR
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    action_host: str = "127.0.0.1"  # rasa-sdk's own default is every interface
+    parts: list[Part] = field(default_factory=list)
     started_in: float = 0.0
 
     @property
@@ -68,7 +114,13 @@ class Stack:
 
     @property
     def action_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}"
+        host = "127.0.0.1" if self.action_host in {"0.0.0.0", "127.0.0.1"} else self.action_host
+        return f"http://{host}:{self.action_port}"
+
+    @property
+    def processes(self) -> list[subprocess.Popen[bytes]]:
+        """The running processes, action server first."""
+        return [part.process for part in self.parts if part.process is not None]
 
     def _endpoints(self) -> Path:
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -80,6 +132,15 @@ class Stack:
             encoding="utf-8",
         )
         return path
+
+    def check_ports(self) -> None:
+        """Raise PortTakenError naming the first port that something else already listens on."""
+        for name, port in (("the action server", self.action_port), ("Rasa", self.rasa_port)):
+            if port_taken(port):
+                raise PortTakenError(
+                    f"port {port} for {name} is already in use: stop what listens there "
+                    "(an earlier run?) or choose another port"
+                )
 
     def start(self, timeout: float = 240.0) -> Stack:
         """Launch both servers and wait until both answer."""
@@ -94,52 +155,63 @@ class Stack:
         logs = self.state_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         environment = rasa_environment()
-        self._spawn(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "nlu.actions", "--port", str(self.action_port)],
-            logs / f"actions-{self.action_port}.log",
-            environment,
-        )
-        self._spawn(
-            [
-                str(RASA_BIN),
-                "run",
-                "--enable-api",
-                "--interface",
-                "127.0.0.1",
-                "--port",
-                str(self.rasa_port),
-                "--model",
-                str(self.model),
-                "--endpoints",
-                str(self._endpoints()),
-                "--credentials",
-                str(PROJECT_DIR / "nlu" / "credentials.yml"),
-            ],
-            logs / f"rasa-{self.rasa_port}.log",
-            environment,
-        )
+        self.parts = [
+            Part(
+                "action server",
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa_sdk",
+                    "--actions",
+                    "nlu.actions",
+                    "--port",
+                    str(self.action_port),
+                ],
+                logs / f"actions-{self.action_port}.log",
+                {**environment, "SANIC_HOST": self.action_host},
+            ),
+            Part(
+                "Rasa",
+                self._rasa_command(),
+                logs / f"rasa-{self.rasa_port}.log",
+                environment,
+            ),
+        ]
+        for part in self.parts:
+            part.log_path.write_bytes(b"")
+            part.spawn()
 
-    def _spawn(self, command: list[str], log_path: Path, environment: dict[str, str]) -> None:
-        with log_path.open("wb") as log:  # the child keeps its own descriptor
-            process = subprocess.Popen(
-                command,
-                cwd=PROJECT_DIR,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self.processes.append(process)
+    def _rasa_command(self) -> list[str]:
+        return [
+            str(RASA_BIN), "run", "--enable-api", "--interface", "127.0.0.1",
+            "--port", str(self.rasa_port), "--model", str(self.model),
+            "--endpoints", str(self._endpoints()),
+            "--credentials", str(PROJECT_DIR / "nlu" / "credentials.yml"),
+        ]  # fmt: skip
+
+    def revive(self, now: float | None = None) -> list[str]:
+        """Start again every part that died, waiting longer after each restart; the names restarted."""
+        now = time.monotonic() if now is None else now
+        revived = []
+        for part in self.parts:
+            if not part.dead or now < part.not_before:
+                continue
+            part.not_before = now + BACKOFF_SECONDS[min(part.restarts, len(BACKOFF_SECONDS) - 1)]
+            part.restarts += 1
+            part.spawn()
+            revived.append(part.name)
+        return revived
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         checks = [f"{self.action_url}/health", f"{self.rasa_url}/status"]
         while checks:
-            for process in self.processes:
-                if process.poll() is not None:
+            for part in self.parts:
+                if part.dead:
+                    assert part.process is not None
                     self.stop()
                     raise RuntimeError(
-                        f"{process.args!r} exited with {process.returncode}; see {self.state_dir}/logs"
+                        f"{part.name} exited with {part.process.returncode}; see {part.log_path}"
                     )
             checks = [url for url in checks if not answers(url)]
             if checks and time.monotonic() > deadline:
@@ -149,21 +221,29 @@ class Stack:
                 time.sleep(0.5)
 
     def stop(self) -> None:
-        for process in self.processes:
+        """SIGTERM to each part's process group, SIGKILL after 20 s: no process is left behind."""
+        running = [part.process for part in self.parts if part.process is not None]
+        for process in running:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
+                _signal_group(process.pid, signal.SIGTERM)
+        for process in running:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                _signal_group(process.pid, signal.SIGKILL)
                 process.wait()
-        self.processes.clear()
+            _signal_group(process.pid, signal.SIGKILL)  # workers that outlived their parent
+        self.parts.clear()
 
     def __enter__(self) -> Stack:
-        return self.start() if not self.processes else self
+        return self.start() if not self.parts else self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _signal_group(pid: int, signum: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signum)
