@@ -92,20 +92,35 @@ class Card:
 
     def lines(self) -> list[str]:
         """The card as lines of plain text, in the order every channel shows them."""
-        optional = [self.phone_text, self.url]
-        return [
+        lines = [
             self.name,
             self.description,
-            *(line for line in optional if line),
+            self.phone_text,
+            self.url,
             self.opening,
             self.confidentiality,
-            *([self.cost] if self.cost else []),
+            self.cost,
             self.reason,
             self.checked,
         ]
+        return [line for line in lines if line]
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "text": "\n".join(self.lines())}
+
+
+# The emergency numbers' cards say what happens when you call (sources in their service files) and
+# nothing else: no confidentiality warning, no reason, no date, for someone in a panic.
+CALL_NOW = {
+    "emergency-112": N_(
+        "For an ambulance or the fire brigade. When you call, they ask where you are, what happened "
+        "and whether anyone is hurt, and they send help."
+    ),
+    "police-101": N_(
+        "For the police. A police operator answers day and night, asks what is happening and where, "
+        "and sends help."
+    ),
+}
 
 
 def build_card(referral: Referral, language: Language, explanation: str | None, today: dt.date) -> Card:
@@ -113,6 +128,25 @@ def build_card(referral: Referral, language: Language, explanation: str | None, 
     service = referral.service
     channels = referral.channels
     phone = parse_phone(channels.phones[0].number) if channels.phones else None
+    if service.id in CALL_NOW:
+        return Card(
+            id=service.id,
+            location_id=None,
+            name=referral.name(language),
+            description=_(CALL_NOW[service.id]),
+            phone=phone.national if phone else None,
+            tel=phone.tel_uri if phone else None,
+            phone_text=_("Phone: {number}").format(number=phone.national) if phone else None,
+            url=None,
+            open_now=referral.open_now,
+            opening=openness_sentence(referral),
+            confidentiality="",
+            cost=cost_sentence(service),
+            reason="",
+            reason_code=referral.reason,
+            last_verified=service.last_verified.isoformat(),
+            checked="",
+        )
     checked = _("Information last checked on {date}.").format(date=date_text(service.last_verified))
     if today - service.last_verified > STALE_AFTER:
         checked += " " + _("It may be out of date.")

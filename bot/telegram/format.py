@@ -107,7 +107,7 @@ def card_html(card: Card) -> str:
     lines += [escape(card.opening), escape(card.confidentiality)]
     if card.cost:
         lines.append(escape(card.cost))
-    lines += [escape(card.reason), f"<i>{escape(card.checked)}</i>"]
+    lines += [escape(card.reason), f"<i>{escape(card.checked)}</i>" if card.checked else ""]
     return "\n".join(line for line in lines if line)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.cards import CALL_NOW, POLICE_SENTENCES
 from bot.i18n import _, use_language
 from referral_map.routing import default_directory
+from referral_map.schemas import PoliceContact
 from referral_map.taxonomy import Language
 from tests.bot.rendering import SUNDAY_NIGHT, card_of, referral, render
 
@@ -56,3 +58,15 @@ def test_the_reason_shown_is_the_rules_explanation_in_routing_yaml() -> None:
     with use_language(Language.FR):
         assert card["reason"] == _(explain) != explain
     assert card["reason_code"] == "worry_french"
+
+
+def test_the_emergency_numbers_say_what_happens_when_you_call_and_nothing_about_the_police() -> None:
+    for language in Language:
+        for number in ("emergency-112", "police-101"):
+            card = card_of(render(referral([number], language.value, concern="violence_threat"), language))
+            assert card["confidentiality"] == card["reason"] == card["checked"] == ""
+            with use_language(language):
+                assert card["description"] == _(CALL_NOW[number])
+                assert _(POLICE_SENTENCES[PoliceContact.YES]) not in card["text"]
+            assert card["phone"] == number.split("-")[1] and card["open_now"] is True
+            assert len(card["text"].split()) < 45

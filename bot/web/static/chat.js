@@ -27,7 +27,6 @@
       left: "Nog {n} tekens",
       call: "Bel {phone}",
       website: "Website",
-      checked: "Laatst nagekeken op {date}",
       summary: "Dit kun je doorgeven als je belt",
       copy: "Kopieer",
       copied: "Gekopieerd",
@@ -51,7 +50,6 @@
       left: "Encore {n} caractères",
       call: "Appeler le {phone}",
       website: "Site web",
-      checked: "Informations vérifiées le {date}",
       summary: "À transmettre quand vous appelez",
       copy: "Copier",
       copied: "Copié",
@@ -75,7 +73,6 @@
       left: "Noch {n} Zeichen",
       call: "{phone} anrufen",
       website: "Website",
-      checked: "Zuletzt geprüft am {date}",
       summary: "Das können Sie am Telefon weitergeben",
       copy: "Kopieren",
       copied: "Kopiert",
@@ -99,7 +96,6 @@
       left: "{n} characters left",
       call: "Call {phone}",
       website: "Website",
-      checked: "Last checked on {date}",
       summary: "You can pass this on when you call",
       copy: "Copy",
       copied: "Copied",
@@ -190,17 +186,6 @@
 
   // ---- rendering ----
 
-  function formatDate(iso) {
-    if (!iso) return "";
-    var parts = iso.split("-").map(Number);
-    var date = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
-    try {
-      return new Intl.DateTimeFormat(state.locale + "-BE", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(date);
-    } catch (e) {
-      return iso;
-    }
-  }
-
   function paragraphs(text, className) {
     var box = el("div", { className: className || "text" });
     String(text || "").split(/\n{2,}/).forEach(function (block) {
@@ -241,9 +226,10 @@
     if (service.confidentiality) card.appendChild(el("p", { className: "service-confidentiality", text: service.confidentiality }));
     if (service.cost) card.appendChild(el("p", { className: "service-cost", text: service.cost }));
     if (service.reason) card.appendChild(el("p", { className: "service-reason", text: service.reason }));
-    if (service.last_verified) {
-      // The bot's own sentence says when the information was checked and whether it may be out of date.
-      var checked = service.checked || t("checked", { date: formatDate(service.last_verified) });
+    if (service.checked && service.last_verified) {
+      // The bot's own sentence says when the information was checked and whether it may be out of date;
+      // the emergency numbers' cards have none.
+      var checked = service.checked;
       var age = Date.now() - Date.parse(service.last_verified + "T00:00:00Z");
       card.appendChild(el("p", { className: "service-checked" + (age > 365 * 864e5 ? " stale" : ""), text: checked }));
     }
