@@ -125,6 +125,8 @@ class ChatService:
         if payload in {payloads.FEEDBACK_HELPFUL, payloads.FEEDBACK_NOT_HELPFUL}:
             self.store.record_feedback(session, payload == payloads.FEEDBACK_HELPFUL)
         context = {k: v for k, v in (metadata or {}).items() if k in {"role", "municipality"}}
+        if payload == payloads.EMERGENCY:  # /emergency and the emergency button: at once, from the map
+            return self._reply(session, language, False, [self._emergency(language, context)])
         verdict = {CHECKED_KEY: payload is None, VERDICT_KEY: danger.value if danger else None}
         try:
             answers = await self.rasa.send(session, sent, {"locale": language.value, **context, **verdict})
@@ -176,6 +178,18 @@ class ChatService:
     ) -> ChatReply:
         return ChatReply(session, language, degraded, self.render(messages, language))
 
+    def _emergency(self, language: Language, context: dict[str, Any]) -> Mapping[str, Any]:
+        """112 and 101 first, then the lines for violence, without asking the dialogue model."""
+        situation = Situation(
+            role=_role(context.get("role")),
+            concern=Concern.VIOLENCE_THREAT,
+            urgency=Urgency.EMERGENCY,
+            municipality=_municipality(context.get("municipality")),
+            language=language,
+        )
+        now = dt.datetime.now(dt.UTC)
+        return referral(route(situation, now, self.directory), Template.EMERGENCY_REFERRAL, at=now)
+
     def _degraded(
         self, payload: str | None, language: Language, context: dict[str, Any], danger: Danger | None = None
     ) -> list[Mapping[str, Any]]:
@@ -183,7 +197,7 @@ class ChatService:
         a concern button still gets its referral, routed here from the map, and danger its
         emergency referral."""
         municipality = _municipality(context.get("municipality"))
-        role = Role(context["role"]) if context.get("role") in Role.__members__.values() else Role.UNKNOWN
+        role = _role(context.get("role"))
         concern = payloads.concern_of(payload or "")
         now = dt.datetime.now(dt.UTC)
         if danger is not None:
@@ -200,10 +214,9 @@ class ChatService:
         if concern is not None:
             situation = Situation(role=role, concern=concern, municipality=municipality, language=language)
             return [message(Template.DEGRADED), referral(route(situation, now, self.directory), at=now)]
-        main_lines = route(
+        main_lines = route(  # the community's main lines; no emergency the user did not signal
             Situation(
                 concern=Concern.RADICALISATION,
-                urgency=Urgency.EMERGENCY,
                 municipality=municipality,
                 language=language,
             ),
@@ -211,6 +224,10 @@ class ChatService:
             self.directory,
         )
         return [message(Template.DEGRADED, Asks.CONCERN, concern_buttons()), referral(main_lines, at=now)]
+
+
+def _role(value: Any) -> Role:
+    return Role(value) if value in Role.__members__.values() else Role.UNKNOWN
 
 
 def _municipality(value: Any) -> str | None:

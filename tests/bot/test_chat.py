@@ -43,7 +43,9 @@ def test_with_rasa_down_the_reduced_mode_answers(tmp_path: Path) -> None:
     menu, lines = reply.messages
     assert menu.template == "degraded" and menu.asks == "concern"
     assert [b.payload for b in menu.buttons][:1] == [payloads.describe(Concern.RADICALISATION)]
-    assert lines.referral is not None and lines.referral.cards[0].id == "emergency-112"
+    assert lines.referral is not None and lines.template == Template.REFERRAL
+    ids = [card.id for card in lines.referral.cards]
+    assert "emergency-112" not in ids and "police-101" not in ids  # no emergency the user did not signal
 
 
 def test_a_concern_button_in_the_reduced_mode_still_gets_its_referral(tmp_path: Path) -> None:
@@ -96,3 +98,18 @@ def test_a_message_in_another_language_is_answered_in_it_with_the_four_as_button
     assert question.text.startswith("Şu anda yalnızca Felemenkçe")  # noqa: RUF001
     assert "112" in question.text.split("\n\n")[1]  # then the same in the conversation's language
     assert [b.payload for b in question.buttons] == [payloads.change_language(lang) for lang in Language]
+
+
+def test_the_emergency_button_is_answered_at_once_without_the_dialogue_model(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)  # Rasa is down, and not needed
+    for language in Language:
+        reply = asyncio.run(
+            service.handle(
+                "s9", payload=payloads.EMERGENCY, locale=language, metadata={"municipality": "63023"}
+            )
+        )
+        [answer] = reply.messages
+        assert reply.degraded is False and answer.template == Template.EMERGENCY_REFERRAL
+        assert answer.referral is not None
+        assert [card.id for card in answer.referral.cards][:2] == ["emergency-112", "police-101"]
+        assert answer.referral.situation.municipality == "63023"

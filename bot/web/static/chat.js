@@ -13,6 +13,8 @@
       language: "Taal",
       quickExit: "Snel weg",
       quickExitHint: "Verlaat deze pagina meteen. Je kunt ook twee keer op Esc drukken.",
+      emergency: "Nood? 112",
+      emergencyShown: "Iemand is nu in gevaar",
       introTitle: "Maak je je zorgen over een jongere?",
       intro: "Vertel hier in je eigen woorden wat er aan de hand is. Je hoeft je naam niet te geven.",
       conversation: "Gesprek",
@@ -36,6 +38,8 @@
       language: "Langue",
       quickExit: "Quitter vite",
       quickExitHint: "Quitter cette page immédiatement. Vous pouvez aussi appuyer deux fois sur Échap.",
+      emergency: "Urgence\u00a0? 112",
+      emergencyShown: "Quelqu’un est en danger maintenant",
       introTitle: "Vous vous inquiétez pour un jeune ?",
       intro: "Expliquez ici, avec vos mots, ce qui se passe. Vous n’avez pas besoin de donner votre nom.",
       conversation: "Conversation",
@@ -59,6 +63,8 @@
       language: "Sprache",
       quickExit: "Schnell weg",
       quickExitHint: "Verlässt diese Seite sofort. Sie können auch zweimal die Esc-Taste drücken.",
+      emergency: "Notfall? 112",
+      emergencyShown: "Jemand ist jetzt in Gefahr",
       introTitle: "Sie machen sich Sorgen um einen jungen Menschen?",
       intro: "Erzählen Sie hier in Ihren eigenen Worten, was los ist. Ihren Namen müssen Sie nicht nennen.",
       conversation: "Gespräch",
@@ -82,6 +88,8 @@
       language: "Language",
       quickExit: "Quick exit",
       quickExitHint: "Leaves this page straight away. You can also press Esc twice.",
+      emergency: "Emergency? 112",
+      emergencyShown: "Someone is in danger right now",
       introTitle: "Worried about a young person?",
       intro: "Tell us here, in your own words, what is going on. You don’t need to give your name.",
       conversation: "Conversation",
@@ -163,6 +171,7 @@
     });
     $("quick-exit").textContent = t("quickExit");
     $("quick-exit-hint").textContent = t("quickExitHint");
+    $("emergency").textContent = t("emergency");
     $("intro-title").textContent = t("introTitle");
     $("intro").textContent = t("intro");
     $("log").setAttribute("aria-label", t("conversation"));
@@ -478,6 +487,10 @@
     });
     $("message").addEventListener("input", updateCounter);
     $("quick-exit").addEventListener("click", quickExit);
+    // Always on screen; the bot answers it from the referral map, without the dialogue model.
+    $("emergency").addEventListener("click", function () {
+      send({ payload: "/emergency" }, t("emergencyShown"), true);
+    });
     document.addEventListener("keydown", onKey);
     Array.prototype.forEach.call(document.querySelectorAll("#languages button"), function (button) {
       button.addEventListener("click", function () { chooseLanguage(button.getAttribute("data-lang")); });
