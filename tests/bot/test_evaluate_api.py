@@ -128,12 +128,12 @@ def test_api_client_sends_buttons_as_payloads_and_keeps_the_bots_locale(reduced_
     menu = next(m for m in messages if m["asks"] == Asks.CONCERN)
     assert all(set(button) == {"title", "payload"} for button in menu["buttons"])
     lines = next(m["referral"] for m in messages if m["referral"])
-    assert lines["services"][0]["id"] == "emergency-112"
+    assert lines["services"][0]["id"] == "caprev"  # the main line of the French community, not 112
     pressed = _answer(Asks.CONCERN, {"concern": "parenting"}, menu["buttons"])
     assert pressed == "/describe_parenting"
     referral = next(m["referral"] for m in reduced_bot("s1", pressed, "nl") if m["referral"])
     # Sent as a payload, the concern button gets its referral (the French community's parenting line, as
-    # the bot answers in French now); sent as text it would get the menu and 112 first again.
+    # the bot answers in French now); sent as text it would get the menu and the main lines again.
     assert referral["services"][0]["id"] == "one"
     assert referral["situation"]["concern"] == "parenting" and referral["situation"]["language"] == "fr"
     assert reduced_bot("s2", "/ hoe werkt dit eigenlijk?", "nl")  # not a payload: sent as text, answered
@@ -143,7 +143,7 @@ def test_play_reads_the_api_messages(reduced_bot: ApiClient) -> None:
     case = {"id": "x", "lang": "nl", "text": "ik maak me zorgen over mijn zoon", "expect": {}}
     result = play(case, reduced_bot)
     assert result.error is None and result.turns == 1 and result.degraded is True
-    assert result.services[:2] == ["emergency-112", "police-101"]  # the reduced mode's main lines
+    assert result.services[0] == "opvoedingslijn"  # the reduced mode's main lines, no emergency numbers
     assert result.situation is not None and result.situation["language"] == "nl"
 
 
