@@ -198,7 +198,7 @@ def test_degraded_mode_still_answers_with_a_menu_and_the_main_lines(without_rasa
     menu, lines = body["messages"]
     assert menu["template"] == "degraded" and menu["asks"] == "concern" and len(menu["buttons"]) == 12
     ids = [s["id"] for s in lines["referral"]["services"]]
-    assert ids[:2] == ["emergency-112", "police-101"] and "opvoedingslijn" in ids
+    assert ids[0] == "opvoedingslijn" and not {"emergency-112", "police-101"} & set(ids)
     pressed = without_rasa.post(
         "/api/v1/chat", json={"session": "d1", "payload": "/describe_parenting", "locale": "nl"}
     ).json()
