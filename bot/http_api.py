@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator
+import math
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.chat import MAX_TEXT, ChatReply, ChatService
+from bot.http_guard import Limits, RateLimit, middleware, rate_limited_message
 from bot.sessions import pseudonym
 from referral_map.taxonomy import Language
 
@@ -27,12 +29,16 @@ MAX_SESSION = 200
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, retry_after: float | None = None) -> None:
         self.status, self.code, self.message = status, code, message
+        self.retry_after = retry_after
 
 
 def error_response(error: ApiError) -> JSONResponse:
-    return JSONResponse({"error": {"code": error.code, "message": error.message}}, status_code=error.status)
+    headers = {"retry-after": str(math.ceil(error.retry_after))} if error.retry_after else None
+    return JSONResponse(
+        {"error": {"code": error.code, "message": error.message}}, status_code=error.status, headers=headers
+    )
 
 
 def reply_json(reply: ChatReply, client_session: str) -> dict[str, Any]:
@@ -54,16 +60,39 @@ def reply_json(reply: ChatReply, client_session: str) -> dict[str, Any]:
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY} bytes")
+    raw = bytearray()
+    async for chunk in request.stream():  # never more than MAX_BODY in memory
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY} bytes")
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ApiError(400, "invalid_json", "the request body is not valid JSON in UTF-8") from None
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "the request body is nested too deeply") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "the request body must be a JSON object")
+    if not _valid_unicode(body):
+        raise ApiError(400, "invalid_json", "the request body holds text that is not valid Unicode")
     return body
+
+
+def _valid_unicode(value: Any, depth: int = 0) -> bool:
+    """No lone surrogates ("\\ud800" is valid JSON but no character) anywhere in strings or keys."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if depth > 20:
+        return True  # deeper parts are never read
+    if isinstance(value, dict):
+        return all(_valid_unicode(k, depth + 1) and _valid_unicode(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_valid_unicode(item, depth + 1) for item in value)
+    return True
 
 
 def _session(body: dict[str, Any]) -> str:
@@ -78,10 +107,19 @@ def _session(body: dict[str, Any]) -> str:
 
 
 class ChatApi:
-    def __init__(self, service: ChatService, secret: bytes, actions_url: str) -> None:
+    def __init__(self, service: ChatService, secret: bytes, actions_url: str, limits: Limits) -> None:
         self.service = service
         self.secret = secret
         self.actions_url = actions_url
+        self.per_session = RateLimit(limits.per_session)
+        self.per_address = RateLimit(limits.per_address)
+
+    def _throttle(self, request: Request, session: str, locale: object) -> None:
+        """Raise a 429 with a polite sentence in the user's language when they or their address flood."""
+        address = request.client.host if request.client else "unknown"
+        wait = self.per_address.retry_after(address) or self.per_session.retry_after(session)
+        if wait:
+            raise ApiError(429, "rate_limited", rate_limited_message(locale), retry_after=wait)
 
     def pseudonymous(self, session: str) -> str:
         return pseudonym(self.secret, "web", session)
@@ -90,6 +128,7 @@ class ChatApi:
         try:
             body = await _body(request)
             session = _session(body)
+            self._throttle(request, session, body.get("locale"))
             locale = body.get("locale")
             if not isinstance(locale, str) or locale not in Language.__members__.values():
                 raise ApiError(422, "unknown_locale", "'locale' must be one of nl, fr, de, en")
@@ -120,6 +159,7 @@ class ChatApi:
     async def forget(self, request: Request) -> Response:
         try:
             session = _session(await _body(request))
+            self._throttle(request, session, None)
         except ApiError as error:
             return error_response(error)
         await self.service.forget(self.pseudonymous(session))
@@ -152,8 +192,14 @@ async def _answers(url: str) -> bool:
         return False
 
 
-def create_app(service: ChatService, secret: bytes, actions_url: str) -> Starlette:
-    api = ChatApi(service, secret, actions_url)
+def create_app(
+    service: ChatService,
+    secret: bytes,
+    actions_url: str,
+    limits: Limits | None = None,
+    cors_origins: Sequence[str] = (),
+) -> Starlette:
+    api = ChatApi(service, secret, actions_url, limits or Limits())
     routes: list[Route | Mount] = [
         Route("/", api.index),
         Route("/api/v1/chat", api.chat, methods=["POST"]),
@@ -169,4 +215,4 @@ def create_app(service: ChatService, secret: bytes, actions_url: str) -> Starlet
         yield
         await service.rasa.close()  # keep-alive connections to Rasa belong to this event loop
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware(cors_origins))

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
+from bot.http_guard import Limits
 from referral_map.db import PROJECT_DIR, database_url
 
 VAR_DIR = PROJECT_DIR / "var"
@@ -25,6 +26,10 @@ class Settings(BaseModel):
     webhook_url: str | None = None
     retention_days: int = Field(default=30, ge=1, le=365)
     secret_file: Path = VAR_DIR / "session-secret"
+    # Requests a minute through the HTTP API (bot/http_guard.py); raise them for a load test or an evaluation.
+    rate_per_session: int = Field(default=30, ge=1)
+    rate_per_address: int = Field(default=300, ge=1)
+    cors_origins: list[str] = Field(default_factory=list)  # other sites allowed to call the HTTP API
 
     @field_validator("webhook_url")
     @classmethod
@@ -32,6 +37,10 @@ class Settings(BaseModel):
         if value and not value.startswith("https://"):
             raise ValueError("WEBHOOK_URL must start with https://")
         return value
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(per_session=self.rate_per_session, per_address=self.rate_per_address)
 
     @property
     def rasa_port(self) -> int:
@@ -63,5 +72,12 @@ class Settings(BaseModel):
             "telegram_token": os.environ.get("TELEGRAM_BOT_TOKEN"),
             "webhook_url": os.environ.get("WEBHOOK_URL"),
             "retention_days": os.environ.get("WEGWIJZER_RETENTION_DAYS"),
+            "rate_per_session": os.environ.get("WEGWIJZER_RATE_PER_SESSION"),
+            "rate_per_address": os.environ.get("WEGWIJZER_RATE_PER_ADDRESS"),
+            "cors_origins": [
+                origin.strip()
+                for origin in os.environ.get("WEGWIJZER_CORS_ORIGINS", "").split(",")
+                if origin.strip()
+            ],
         }
         return cls.model_validate({k: v for k, v in values.items() if v})

@@ -19,6 +19,7 @@ import httpx
 import uvicorn
 
 from bot.http_api import create_app
+from bot.http_guard import EVALUATION_LIMITS
 from bot.service import build_service
 from bot.settings import Settings
 from bot.telegram import build_application, running
@@ -84,7 +85,7 @@ def main() -> None:
             http_port=free_port(),
             telegram_token=TOKEN,
         )
-        app = create_app(build_service(settings), settings.secret(), settings.actions_url)
+        app = create_app(build_service(settings), settings.secret(), settings.actions_url, EVALUATION_LIMITS)
         config = uvicorn.Config(
             app, host="127.0.0.1", port=settings.http_port, log_level="warning", loop="asyncio"
         )

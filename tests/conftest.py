@@ -55,6 +55,7 @@ def http_api(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     import uvicorn
 
     from bot.http_api import create_app
+    from bot.http_guard import EVALUATION_LIMITS
     from bot.service import build_service
     from bot.settings import Settings
 
@@ -66,7 +67,7 @@ def http_api(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         secret_file=state / "secret",
         http_port=free_port(),
     )
-    app = create_app(build_service(settings), settings.secret(), settings.actions_url)
+    app = create_app(build_service(settings), settings.secret(), settings.actions_url, EVALUATION_LIMITS)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=settings.http_port, log_level="warning")
     )

@@ -19,6 +19,7 @@ from bot.chat import ChatService, RasaClient
 from bot.cli import main
 from bot.evaluate import ApiClient, Send, _answer, evaluate, figures_text, play, read_cases
 from bot.http_api import create_app
+from bot.http_guard import EVALUATION_LIMITS
 from bot.sessions import SessionStore
 from protocol.messages import Asks
 from referral_map import db
@@ -101,7 +102,10 @@ def reduced_bot(tmp_path: Path) -> Iterator[ApiClient]:
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(service, b"k" * 32, NOBODY), host="127.0.0.1", port=port, log_level="warning"
+            create_app(service, b"k" * 32, NOBODY, EVALUATION_LIMITS),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

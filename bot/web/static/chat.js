@@ -360,7 +360,11 @@
     })
       .then(function (response) {
         return response.json().then(function (data) {
-          if (!response.ok) throw new Error((data.error && data.error.message) || "HTTP " + response.status);
+          if (!response.ok) {
+            var failure = new Error((data.error && data.error.message) || "HTTP " + response.status);
+            failure.polite = response.status === 429; // the server's own sentence, in the user's language
+            throw failure;
+          }
           return data;
         });
       })
@@ -378,9 +382,9 @@
         save();
         finish(fromButton ? firstChoice : null, firstNode);
       })
-      .catch(function () {
+      .catch(function (failure) {
         if (generation !== state.generation) return;
-        $("status").textContent = t("error");
+        $("status").textContent = failure && failure.polite ? failure.message : t("error");
         finish(null);
       });
   }
