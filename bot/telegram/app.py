@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot.chat import ChatService
+from bot.http_guard import RateLimit
 from bot.settings import Settings
 from bot.telegram import commands, errors, gate, media, messages
 from bot.telegram.context import BotData, ChatData, TelegramApplication, WegwijzerContext, log
@@ -71,6 +72,7 @@ def build_application(
     application.bot_data.service = service
     application.bot_data.settings = settings
     application.bot_data.secret = settings.secret()
+    application.bot_data.flood = RateLimit(settings.rate_per_session)
     application.bot_data.webhook_secret = webhook_secret(settings)
     add_handlers(application)
     return application

@@ -9,6 +9,7 @@ from typing import Any, TypeAlias
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.chat import ChatService
+from bot.http_guard import Limits, RateLimit
 from bot.settings import Settings
 from referral_map.taxonomy import Language
 
@@ -23,6 +24,7 @@ class ChatData:
     payloads: dict[str, str] = field(default_factory=dict)
     next_key: int = 0
     private_only_sent: bool = False
+    told_to_slow_down_at: float = -1e9  # when the flood message was last sent (monotonic seconds)
 
 
 @dataclass
@@ -36,6 +38,9 @@ class BotData:
     settings: Settings = field(init=False, repr=False)
     secret: bytes = field(init=False, repr=False)  # the key of the users' pseudonymous session ids
     webhook_secret: str = field(default="", repr=False)  # the token Telegram sends with each webhook call
+    flood: RateLimit = field(
+        default_factory=lambda: RateLimit(Limits().per_session)
+    )  # updates a minute per user
 
 
 class WegwijzerContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotData]):

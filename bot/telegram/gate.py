@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot.http_guard import rate_limited_message
 from bot.telegram.context import WegwijzerContext, telegram_language
 from bot.telegram.format import plain_messages
 from bot.telegram.replies import language_for, send, session_of
@@ -32,3 +35,17 @@ async def resolve(update: Update, context: WegwijzerContext) -> None:
         raise ApplicationHandlerStop
     context.session = session_of(context.bot_data, user.id)
     context.language = language_for(context.bot_data, context.session, user.language_code)
+    await _hold_back_floods(update, context)
+
+
+async def _hold_back_floods(update: Update, context: WegwijzerContext) -> None:
+    """More updates a minute than a person writes: say once, kindly, to slow down; drop the rest."""
+    flood = context.bot_data.flood
+    if not flood.retry_after(context.session):
+        return
+    chat_data = context.chat_data
+    now = time.monotonic()
+    if chat_data is not None and now - chat_data.told_to_slow_down_at > flood.window:
+        chat_data.told_to_slow_down_at = now
+        await send(update, context, plain_messages(rate_limited_message(context.language.value), []))
+    raise ApplicationHandlerStop

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.http_guard import rate_limited_message
 from bot.settings import Settings
 from referral_map.taxonomy import Language
 from tests.auxil import updates
@@ -25,3 +26,17 @@ def test_a_group_gets_one_short_private_only_notice(settings: Settings) -> None:
         assert sent(again) == []
 
     play(settings, scenario)
+
+
+def test_a_flood_gets_one_kind_notice_and_the_rest_is_held_back(settings: Settings) -> None:
+    flooding = settings.model_copy(update={"rate_per_session": 2})
+
+    async def scenario(harness: Harness) -> None:
+        person = harness.person("de")
+        assert sent(await person.command("help")) and sent(await person.command("help"))
+        assert shown(await person.command("help")) == [rate_limited_message(Language.DE.value)]
+        assert sent(await person.command("help")) == []  # told once, then quiet
+        other = harness.person("de")
+        assert sent(await other.command("help"))  # another user is not held back
+
+    play(flooding, scenario)
