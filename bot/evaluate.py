@@ -94,6 +94,9 @@ class ApiClient:
         kind = "payload" if message.startswith("/") and parse_payload(message) is not None else "text"
         body = {"session": session, kind: message, "locale": self.locales.get(session, locale)}
         response = self.client.post("/api/v1/chat", json=body)
+        while response.status_code == 429:  # the bot's rate limit: wait as it asks, then send again
+            time.sleep(float(response.headers.get("retry-after", "1")))
+            response = self.client.post("/api/v1/chat", json=body)
         response.raise_for_status()
         reply = response.json()
         self.locales[session] = str(reply.get("locale") or locale)
