@@ -173,6 +173,7 @@ def place_button(nis: str, name: str) -> Button:
 
 UNKNOWN_PLACE_BUTTON = button(ButtonTemplate.PLACE_UNKNOWN, payloads.inform_place("unknown"))
 TALK_TO_PERSON_BUTTON = button(ButtonTemplate.TALK_TO_PERSON, payloads.ASK_HUMAN)
+START_OVER_BUTTON = button(ButtonTemplate.START_OVER, payloads.START_OVER)
 
 
 def referral(

@@ -7,7 +7,11 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from nlu.actions.form import FORM
+from nlu.actions.slots import latest_text
+from nlu.actions.story import says_thanks, story_reading
 from protocol.messages import (
+    START_OVER_BUTTON,
     TALK_TO_PERSON_BUTTON,
     Asks,
     Template,
@@ -30,6 +34,17 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if says_thanks(latest_text(tracker)):  # "merci he, ge zijt vriendelijk": no question, a warm reply
+            dispatcher.utter_message(
+                json_message=message(Template.YOU_ARE_WELCOME, buttons=[START_OVER_BUTTON])
+            )
+            return []
+        if (tracker.active_loop or {}).get("name") == FORM:
+            # The form asks its own question next; offer the story's likeliest concerns there, once.
+            story = story_reading(tracker)
+            if tracker.get_slot("concern") or tracker.get_slot("concern_asked") or not story.ranking:
+                return []
+            return [SlotSet("concern_candidates", story.concerns()[:CLARIFY_CHOICES])]
         if tracker.get_slot("clarified"):
             dispatcher.utter_message(
                 json_message=message(

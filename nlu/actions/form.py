@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from nlu.actions.cues import declines, own_role, work_role, young_self_role
 from nlu.actions.slots import UNKNOWN, earlier_value, latest_text, locale, place_in_passing
+from nlu.actions.story import story_reading
 from protocol.danger import READING_KEY, UNSURE_KEY
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
 from protocol.payloads import DESCRIBE
@@ -22,6 +23,7 @@ MAX_PLACE_BUTTONS = 5
 # Below this confidence the concern the model read is asked, with its likeliest readings first: on the
 # real-style development sets 15-18% of first messages are then asked, and half the wrong readings go.
 SURE_OF_CONCERN = 0.6
+SURE_OF_A_GENERAL_WORRY = 0.95  # parenting replaces a concern the conversation named only when this sure
 LIKELY_CONCERNS = 3
 FORM = "referral_form"
 MAX_ASKS = 2  # a question is asked at most twice; the second time offers "I prefer not to say"
@@ -102,7 +104,7 @@ class ValidateReferralForm(FormValidationAction):
         if tracker.get_slot("concern") or not _asked_enough(tracker, "concern"):
             return {}
         offered = [c for c in tracker.get_slot("concern_candidates") or [] if c != EMERGENCY_CANDIDATE]
-        likely = offered or likely_concerns(tracker)
+        likely = offered or story_reading(tracker).concerns() or likely_concerns(tracker)
         return {"concern": likely[0] if likely else Concern.PARENTING.value, "concern_asked": True}
 
     def validate_concern(
@@ -112,16 +114,28 @@ class ValidateReferralForm(FormValidationAction):
         if value not in valid:
             return {"concern": None}
         intent = tracker.latest_message.get("intent") or {}
-        unsure = intent.get("name") == DESCRIBE + value and intent.get("confidence", 1.0) < SURE_OF_CONCERN
-        if unsure and not tracker.get_slot("concern_asked"):
-            likely = likely_concerns(tracker)[:LIKELY_CONCERNS]
+        read = intent.get("name") == DESCRIBE + value
+        confidence = float(intent.get("confidence", 1.0)) if read else 1.0
+        earlier = earlier_value(tracker, "concern", valid)
+        # An unsure reading never undoes the concern the conversation has; nor does the general worry
+        # replace a named one ("merci, I'll call the parenting line" is not a new situation).
+        general = value == Concern.PARENTING.value and confidence < SURE_OF_A_GENERAL_WORRY
+        if earlier and earlier != value and (confidence < SURE_OF_CONCERN or general):
+            return {"concern": earlier}
+        if confidence >= SURE_OF_CONCERN:
+            return {"concern": value}
+        story = story_reading(tracker)
+        if story.clear and story.likeliest:  # told in several messages: the story as a whole decides
+            return {"concern": story.likeliest}
+        if not tracker.get_slot("concern_asked"):
+            likely = (story.concerns() if story.messages > 1 else likely_concerns(tracker))[:LIKELY_CONCERNS]
             reading = tracker.latest_message.get(READING_KEY) or {}
             if reading.get(
                 UNSURE_KEY
             ):  # the model alone read danger, unsure: "danger now" is the first answer
                 likely = [EMERGENCY_CANDIDATE, *likely]
             return {"concern": None, "concern_candidates": likely}
-        return {"concern": value}
+        return {"concern": story.likeliest or value}
 
     def validate_municipality(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -1,0 +1,93 @@
+"""The concern read from the whole conversation, and the replies that must not restart it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from nlu.actions.fallback import ActionClarify
+from nlu.actions.form import ValidateReferralForm
+from nlu.actions.story import says_thanks, story_reading
+from tests.nlu.actions.conftest import MakeTracker, run
+
+
+def user(text: str, *ranking: tuple[str, float]) -> dict[str, Any]:
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent_ranking": [{"name": name, "confidence": c} for name, c in ranking]},
+    }
+
+
+STORY = " ".join(["he listens only to preachers on tiktok and says his sister will burn in hell"] * 4)
+EVENTS = [
+    user("hello i worry about my son", ("describe_parenting", 0.3), ("greet", 0.2)),
+    user(STORY, ("describe_radicalisation", 0.45), ("describe_violence_threat", 0.2)),
+    user("i am his mother, we live in schaerbeek", ("describe_travel_conflict", 0.46)),
+]
+
+
+def test_long_messages_outweigh_short_answers() -> None:
+    reading = story_reading(_tracker(EVENTS))
+    assert reading.likeliest == "radicalisation" and reading.messages == 3
+    assert reading.concerns()[:2] == ["radicalisation", "violence_threat"]
+
+
+def _tracker(events: list[dict[str, Any]]) -> Any:
+    from rasa_sdk import Tracker
+
+    return Tracker("s", {}, {"text": events[-1]["text"]}, events, False, None, {}, "action_listen")
+
+
+def test_a_restart_forgets_the_story() -> None:
+    reading = story_reading(_tracker([*EVENTS, {"event": "restart"}, user("hi", ("greet", 0.9))]))
+    assert reading.ranking == [] and reading.messages == 1
+
+
+def test_an_unsure_reading_of_a_short_answer_takes_the_storys_concern(tracker: MakeTracker) -> None:
+    latest = tracker(
+        {"concern_asked": True},
+        intent="describe_travel_conflict",
+        confidence=0.46,
+        text="i am his mother, we live in schaerbeek",
+        events=EVENTS,
+    )
+    result = ValidateReferralForm().validate_concern("travel_conflict", CollectingDispatcher(), latest, {})
+    assert result == {"concern": "radicalisation"}
+
+
+def test_a_concern_the_conversation_has_is_not_undone_by_an_unsure_or_general_reading(
+    tracker: MakeTracker,
+) -> None:
+    had = [
+        {"event": "slot", "name": "concern", "value": "polarisation"},
+        user("wait, does this go to the police?"),
+    ]
+    validate = ValidateReferralForm().validate_concern
+    unsure = tracker(intent="describe_youth_support", confidence=0.42, events=had)
+    assert validate("youth_support", CollectingDispatcher(), unsure, {}) == {"concern": "polarisation"}
+    thanks = tracker(intent="describe_parenting", confidence=0.87, events=had)
+    assert validate("parenting", CollectingDispatcher(), thanks, {}) == {"concern": "polarisation"}
+    sure = tracker(intent="describe_travel_conflict", confidence=0.97, events=had)
+    assert validate("travel_conflict", CollectingDispatcher(), sure, {}) == {"concern": "travel_conflict"}
+    pressed = tracker(intent="describe_parenting", confidence=1.0, events=had)  # the button: a correction
+    assert validate("parenting", CollectingDispatcher(), pressed, {}) == {"concern": "parenting"}
+
+
+def test_thanks_the_model_could_not_read_get_a_warm_reply_not_a_question(tracker: MakeTracker) -> None:
+    for text in ["merci he, ge zijt vriendelijk", "Merci beaucoup madame", "Vielen Dank!", "thx a lot"]:
+        assert says_thanks(text), text
+        [reply], events = run(ActionClarify(), tracker(intent="nlu_fallback", text=text))
+        assert reply["template"] == "you_are_welcome" and events == []
+    assert not says_thanks("ik dank de hemel dat hij nog leeft")  # "dank" alone is no thanks
+
+
+def test_not_understood_in_the_form_lets_the_form_ask_once_with_the_storys_concerns(
+    tracker: MakeTracker,
+) -> None:
+    latest = tracker(intent="nlu_fallback", text=STORY, events=EVENTS[:2], active_loop="referral_form")
+    replies, events = run(ActionClarify(), latest)
+    assert replies == []  # the form's own question follows: one question, not two
+    assert events == [SlotSet("concern_candidates", ["radicalisation", "violence_threat", "parenting"])]
