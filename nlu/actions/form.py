@@ -99,12 +99,19 @@ class ValidateReferralForm(FormValidationAction):
     def extract_concern(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Asked twice and still not answered: go on with the likeliest reading of the story (the one the
-        question offered first), else of this message, else the general lines."""
-        if tracker.get_slot("concern") or not _asked_enough(tracker, "concern"):
+        """Asked and answered with something else: go on with the likeliest reading of the story told so
+        far (asked twice: else the one the question offered first, else of this message, else the
+        general lines)."""
+        if tracker.get_slot("concern"):
+            return {}
+        story = story_reading(tracker)
+        # Asked once and answered with something else: go on with the story the user told, if any.
+        told = story.ranking and _asked_times(tracker, "concern") >= 1
+        if not told and not _asked_enough(tracker, "concern"):
             return {}
         offered = [c for c in tracker.get_slot("concern_candidates") or [] if c != EMERGENCY_CANDIDATE]
-        likely = offered or story_reading(tracker).concerns() or likely_concerns(tracker)
+        # The story so far knows more than the readings of the message that was asked about.
+        likely = story.concerns() or offered or likely_concerns(tracker)
         return {"concern": likely[0] if likely else Concern.PARENTING.value, "concern_asked": True}
 
     def validate_concern(
@@ -136,6 +143,16 @@ class ValidateReferralForm(FormValidationAction):
                 likely = [EMERGENCY_CANDIDATE, *likely]
             return {"concern": None, "concern_candidates": likely}
         return {"concern": story.likeliest or value}
+
+    def extract_municipality(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """ "I'd rather not say where I live", whatever the model read in it, or asked twice: go on without."""
+        if tracker.get_slot("municipality") or tracker.get_slot("requested_slot") != "municipality":
+            return {}
+        if declines(latest_text(tracker)) or _asked_enough(tracker, "municipality"):
+            return {"municipality": UNKNOWN}
+        return {}
 
     def validate_municipality(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -178,10 +195,16 @@ class ValidateReferralForm(FormValidationAction):
         return {"municipality": None, "place_hint_given": True}
 
 
+def _asked_times(tracker: Tracker, slot: str) -> int:
+    """How often the form asked for `slot` and is waiting for it now (0 when it asks for another)."""
+    if tracker.get_slot("requested_slot") != slot:
+        return 0
+    return list(tracker.get_slot("questions_asked") or []).count(slot)
+
+
 def _asked_enough(tracker: Tracker, slot: str) -> bool:
     """The form asked for `slot` `MAX_ASKS` times and is asking again: it goes on without it instead."""
-    asked = list(tracker.get_slot("questions_asked") or [])
-    return tracker.get_slot("requested_slot") == slot and asked.count(slot) >= MAX_ASKS
+    return _asked_times(tracker, slot) >= MAX_ASKS
 
 
 def likely_concerns(tracker: Tracker) -> list[str]:

@@ -91,3 +91,23 @@ def test_not_understood_in_the_form_lets_the_form_ask_once_with_the_storys_conce
     replies, events = run(ActionClarify(), latest)
     assert replies == []  # the form's own question follows: one question, not two
     assert events == [SlotSet("concern_candidates", ["radicalisation", "violence_threat", "parenting"])]
+
+
+def test_asked_once_and_answered_with_something_else_the_story_decides(tracker: MakeTracker) -> None:
+    waiting = {"requested_slot": "concern", "questions_asked": ["concern"]}
+    latest = tracker(waiting, intent="inform_role", text="i am his mother", events=EVENTS)
+    extracted = ValidateReferralForm().extract_concern(CollectingDispatcher(), latest, {})
+    assert extracted == {"concern": "radicalisation", "concern_asked": True}
+    nothing_told = tracker(waiting, intent="inform_role", text="i am his mother", events=[])
+    assert ValidateReferralForm().extract_concern(CollectingDispatcher(), nothing_told, {}) == {}
+
+
+def test_declining_to_give_the_place_goes_on_without_it(tracker: MakeTracker) -> None:
+    asked = {"requested_slot": "municipality", "questions_asked": ["municipality"]}
+    text = "i'd rather not say where i live. belgium is small and they know people"
+    latest = tracker(asked, intent="describe_youth_support", text=text)
+    assert ValidateReferralForm().extract_municipality(CollectingDispatcher(), latest, {}) == {
+        "municipality": "unknown"
+    }
+    told = tracker(asked, intent="inform_place", text="Gent")
+    assert ValidateReferralForm().extract_municipality(CollectingDispatcher(), told, {}) == {}
