@@ -20,6 +20,7 @@ from referral_map.geography import Municipality, UnknownPlaceError, gazetteer
 from referral_map.taxonomy import Concern, Role
 
 MAX_PLACE_BUTTONS = 5
+MAX_PLACE_WORDS = 4  # "saint josse", "Sint-Agatha-Berchem", "1080 Molenbeek"
 # Below this confidence the concern the model read is asked, with its likeliest readings first: on the
 # real-style development sets 15-18% of first messages are then asked, and half the wrong readings go.
 SURE_OF_CONCERN = 0.6
@@ -150,8 +151,12 @@ class ValidateReferralForm(FormValidationAction):
         """ "I'd rather not say where I live", whatever the model read in it, or asked twice: go on without."""
         if tracker.get_slot("municipality") or tracker.get_slot("requested_slot") != "municipality":
             return {}
-        if declines(latest_text(tracker)) or _asked_enough(tracker, "municipality"):
+        text = latest_text(tracker).strip()
+        if declines(text) or _asked_enough(tracker, "municipality"):
             return {"municipality": UNKNOWN}
+        # Asked where, a short reply that is a place is the answer, whatever the model read ("saint josse").
+        if len(text.split()) <= MAX_PLACE_WORDS and gazetteer().nis_of(text[:80], forgive_typos=False):
+            return {"municipality": text}
         return {}
 
     def validate_municipality(
@@ -161,8 +166,12 @@ class ValidateReferralForm(FormValidationAction):
         if text.lower() == UNKNOWN:
             return {"municipality": UNKNOWN}
         if not _answers_place_question(tracker, text):
-            # Named in passing: taken only when certain, else dropped without a word; the form asks later.
-            return {"municipality": place_in_passing(tracker, text) if text else None}
+            # Named in passing: taken only when certain, else dropped without a word (the form asks later),
+            # and never at the cost of a place the user gave before ("na de aanslag in Brussel").
+            taken = place_in_passing(tracker, text) if text else None
+            if taken is None:
+                taken = earlier_value(tracker, "municipality", {*gazetteer().by_nis, UNKNOWN})
+            return {"municipality": taken}
         if not text or tracker.latest_message.get("intent", {}).get("name") == "deny" or declines(text):
             return {"municipality": UNKNOWN}
         query = text[:80]

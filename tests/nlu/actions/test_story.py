@@ -109,5 +109,22 @@ def test_declining_to_give_the_place_goes_on_without_it(tracker: MakeTracker) ->
     assert ValidateReferralForm().extract_municipality(CollectingDispatcher(), latest, {}) == {
         "municipality": "unknown"
     }
-    told = tracker(asked, intent="inform_place", text="Gent")
-    assert ValidateReferralForm().extract_municipality(CollectingDispatcher(), told, {}) == {}
+    story = tracker(asked, intent="describe_radicalisation", text=STORY)
+    assert ValidateReferralForm().extract_municipality(CollectingDispatcher(), story, {}) == {}
+
+
+def test_a_short_reply_that_is_a_place_answers_the_place_question(tracker: MakeTracker) -> None:
+    asked = {"requested_slot": "municipality", "questions_asked": ["municipality"]}
+    latest = tracker(asked, intent="affirm", text="saint josse")
+    assert ValidateReferralForm().extract_municipality(CollectingDispatcher(), latest, {}) == {
+        "municipality": "saint josse"
+    }
+
+
+def test_a_place_named_for_an_event_does_not_undo_the_place_given_before(tracker: MakeTracker) -> None:
+    text = "in de les zei hij dat de aanslag in Brussel verdiend was"
+    before = [{"event": "slot", "name": "municipality", "value": "45041"}, user(text)]
+    entities = [{"entity": "place", "value": "Brussel", "start": 31, "end": 38}]
+    latest = tracker({"requested_slot": "concern"}, text=text, entities=entities, events=before)
+    validated = ValidateReferralForm().validate_municipality("Brussel", CollectingDispatcher(), latest, {})
+    assert validated == {"municipality": "45041"}  # Ronse stays
