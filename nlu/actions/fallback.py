@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from nlu.actions.cues import lives_there, own_role, place_spans
 from nlu.actions.form import FORM
-from nlu.actions.slots import latest_text
+from nlu.actions.slots import latest_text, place_in_passing
 from nlu.actions.story import says_thanks, story_reading
 from protocol.messages import (
     START_OVER_BUTTON,
@@ -39,6 +40,9 @@ class ActionClarify(Action):
                 json_message=message(Template.YOU_ARE_WELCOME, buttons=[START_OVER_BUTTON])
             )
             return []
+        corrected = _correction_after_referral(tracker)
+        if corrected:  # "oei nee, daar werk ik. we wonen in Nevele": the referral is done again
+            return [*corrected, FollowupAction("action_refer")]
         if (tracker.active_loop or {}).get("name") == FORM:
             # The form asks its own question next; offer the story's likeliest concerns there, once.
             story = story_reading(tracker)
@@ -84,3 +88,22 @@ class ActionDefaultFallback(Action):
             )
         )
         return [UserUtteranceReverted()]
+
+
+def _correction_after_referral(tracker: Tracker) -> list[EventType]:
+    """After a referral, a message the model could not read that names the user's own place or role."""
+    if not tracker.get_slot("last_referral"):
+        return []
+    text = latest_text(tracker)
+    events: list[EventType] = []
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "place" and isinstance(entity.get("value"), str):
+            nis = place_in_passing(tracker, entity["value"])
+            said_home = lives_there(text, place_spans(text, entity["value"], []))
+            if nis and said_home and nis != tracker.get_slot("municipality"):
+                events.append(SlotSet("municipality", nis))
+                break
+    role = own_role(text)
+    if role and role.value != tracker.get_slot("role"):
+        events.append(SlotSet("role", role.value))
+    return events

@@ -24,6 +24,7 @@ MAX_PLACE_WORDS = 4  # "saint josse", "Sint-Agatha-Berchem", "1080 Molenbeek"
 # Below this confidence the concern the model read is asked, with its likeliest readings first: on the
 # real-style development sets 15-18% of first messages are then asked, and half the wrong readings go.
 SURE_OF_CONCERN = 0.6
+SURE_OF_A_CHANGE = 0.85  # a later message changes the concern the conversation has only when this sure
 SURE_OF_A_GENERAL_WORRY = 0.95  # parenting replaces a concern the conversation named only when this sure
 LIKELY_CONCERNS = 3
 FORM = "referral_form"
@@ -128,7 +129,7 @@ class ValidateReferralForm(FormValidationAction):
         # An unsure reading never undoes the concern the conversation has; nor does the general worry
         # replace a named one ("merci, I'll call the parenting line" is not a new situation).
         general = value == Concern.PARENTING.value and confidence < SURE_OF_A_GENERAL_WORRY
-        if earlier and earlier != value and (confidence < SURE_OF_CONCERN or general):
+        if earlier and earlier != value and (confidence < SURE_OF_A_CHANGE or general):
             return {"concern": earlier}
         if confidence >= SURE_OF_CONCERN:
             return {"concern": value}
@@ -174,6 +175,9 @@ class ValidateReferralForm(FormValidationAction):
             return {"municipality": taken}
         if not text or tracker.latest_message.get("intent", {}).get("name") == "deny" or declines(text):
             return {"municipality": UNKNOWN}
+        narrowed = _narrowed_by_other_places(tracker)
+        if narrowed:  # "Berchem. The Antwerp one, not the one in Brussels"
+            return {"municipality": narrowed}
         query = text[:80]
         try:
             resolution = gazetteer().resolve(query)
@@ -230,3 +234,25 @@ def _answers_place_question(tracker: Tracker, value: str) -> bool:
         return False
     intent = tracker.latest_message.get("intent", {}).get("name")
     return intent in PLACE_ANSWER_INTENTS or value == latest_text(tracker).strip()
+
+
+def _narrowed_by_other_places(tracker: Tracker) -> str | None:
+    """The one municipality that a place meaning several and another place in the same message share."""
+    names = [
+        str(e.get("value"))
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") == "place"
+    ]
+    if len(names) < 2:
+        return None
+    readings: list[set[str]] = []
+    for name in names:
+        try:
+            readings.append({m.nis for m in gazetteer().resolve(name[:80], forgive_typos=False).matches})
+        except UnknownPlaceError:
+            continue
+    for several in (r for r in readings if len(r) > 1):
+        shared = {nis for other in readings if len(other) == 1 for nis in other & several}
+        if len(shared) == 1:
+            return shared.pop()
+    return None

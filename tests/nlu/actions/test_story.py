@@ -128,3 +128,34 @@ def test_a_place_named_for_an_event_does_not_undo_the_place_given_before(tracker
     latest = tracker({"requested_slot": "concern"}, text=text, entities=entities, events=before)
     validated = ValidateReferralForm().validate_municipality("Brussel", CollectingDispatcher(), latest, {})
     assert validated == {"municipality": "45041"}  # Ronse stays
+
+
+def test_a_place_meaning_several_is_narrowed_by_another_place_in_the_message(tracker: MakeTracker) -> None:
+    text = "Berchem. The Antwerp one, not the one in Brussels"
+    entities = [
+        {"entity": "place", "value": "Berchem", "start": 0, "end": 7},
+        {"entity": "place", "value": "Antwerp", "start": 13, "end": 20},
+        {"entity": "place", "value": "Brussels", "start": 41, "end": 49},
+    ]
+    latest = tracker({"requested_slot": "municipality"}, intent="inform_place", text=text, entities=entities)
+    result = ValidateReferralForm().validate_municipality("Brussels", CollectingDispatcher(), latest, {})
+    assert result == {"municipality": "11002"}
+
+
+def test_a_later_reading_changes_the_concern_only_when_sure(tracker: MakeTracker) -> None:
+    had = [{"event": "slot", "name": "concern", "value": "victim_support"}, user("i'd rather not say")]
+    validate = ValidateReferralForm().validate_concern
+    fairly_sure = tracker(intent="describe_youth_support", confidence=0.74, events=had)
+    assert validate("youth_support", CollectingDispatcher(), fairly_sure, {}) == {"concern": "victim_support"}
+
+
+def test_after_a_referral_a_new_home_the_model_could_not_read_redoes_it(tracker: MakeTracker) -> None:
+    text = "oei nee sorry, daar werk ik. we wonen in Nevele, of ja, da is nu Deinze he sinds de fusie"
+    entities = [{"entity": "place", "value": "Nevele", "start": 41, "end": 47}]
+    referred = {"last_referral": "{}", "municipality": "41002", "role": "parent"}
+    replies, events = run(
+        ActionClarify(), tracker(referred, intent="nlu_fallback", text=text, entities=entities)
+    )
+    assert replies == []
+    assert events[0] == SlotSet("municipality", "44083")  # Deinze, Nevele's municipality since 2019
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_refer"
