@@ -128,8 +128,10 @@ class ValidateReferralForm(FormValidationAction):
         earlier = earlier_value(tracker, "concern", valid)
         # An unsure reading never undoes the concern the conversation has; nor does the general worry
         # replace a named one ("merci, I'll call the parenting line" is not a new situation).
+        # A named concern replaces the general worry of a vague opener as soon as it is read with confidence.
+        needed = SURE_OF_CONCERN if earlier == Concern.PARENTING.value else SURE_OF_A_CHANGE
         general = value == Concern.PARENTING.value and confidence < SURE_OF_A_GENERAL_WORRY
-        if earlier and earlier != value and (confidence < SURE_OF_A_CHANGE or general):
+        if earlier and earlier != value and (confidence < needed or general):
             return {"concern": earlier}
         if confidence >= SURE_OF_CONCERN:
             return {"concern": value}

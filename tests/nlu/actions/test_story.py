@@ -159,3 +159,12 @@ def test_after_a_referral_a_new_home_the_model_could_not_read_redoes_it(tracker:
     assert replies == []
     assert events[0] == SlotSet("municipality", "44083")  # Deinze, Nevele's municipality since 2019
     assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_refer"
+
+
+def test_a_named_concern_replaces_the_general_worry_of_a_vague_opener(tracker: MakeTracker) -> None:
+    had = [{"event": "slot", "name": "concern", "value": "parenting"}, user("ze wil een hoofddoek dragen")]
+    latest = tracker(intent="describe_religious_question", confidence=0.63, events=had)
+    validated = ValidateReferralForm().validate_concern(
+        "religious_question", CollectingDispatcher(), latest, {}
+    )
+    assert validated == {"concern": "religious_question"}
