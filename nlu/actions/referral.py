@@ -13,8 +13,18 @@ from rasa_sdk.types import DomainDict
 
 from nlu.actions.map_source import directory, refer
 from nlu.actions.slots import situation
+from protocol import payloads
 from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, READING_KEY, danger_of
-from protocol.messages import ServiceRef, Template, message, referral
+from protocol.messages import (
+    START_OVER_BUTTON,
+    Asks,
+    ButtonTemplate,
+    ServiceRef,
+    Template,
+    button,
+    message,
+    referral,
+)
 from protocol.payloads import concern_of
 from referral_map.taxonomy import Concern, Urgency
 
@@ -42,6 +52,26 @@ class ActionRefer(Action):
             return [SlotSet("clarified", False)]
         dispatcher.utter_message(json_message=referral(refer(known, now), at=now))
         return [SlotSet("clarified", False), SlotSet("last_referral", key)]
+
+
+class ActionAskFeedback(Action):
+    """ "Did this help you?", once a conversation: not again after every later referral."""
+
+    def name(self) -> str:
+        return "action_ask_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("feedback_asked"):
+            return []
+        buttons = [
+            button(ButtonTemplate.FEEDBACK_HELPFUL, payloads.FEEDBACK_HELPFUL),
+            button(ButtonTemplate.FEEDBACK_NOT_HELPFUL, payloads.FEEDBACK_NOT_HELPFUL),
+            START_OVER_BUTTON,
+        ]
+        dispatcher.utter_message(json_message=message(Template.ASK_FEEDBACK, Asks.FEEDBACK, buttons))
+        return [SlotSet("feedback_asked", True)]
 
 
 class ActionEmergencyReferral(Action):
