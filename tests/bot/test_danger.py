@@ -149,6 +149,22 @@ RECALL_FLOOR = 0.65
 FALSE_ALARM_CEILING = 0.05
 
 
+DEVELOPMENT = HELD_OUT.with_name("dev_cases.jsonl")  # the set the rules are tuned on: 69 of 120, 3 false
+
+
+def test_development_danger_set() -> None:
+    cases = [
+        json.loads(line) for line in DEVELOPMENT.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    dangerous = [assess(c["text"]) is not None for c in cases if c["danger"]]
+    harmless = [assess(c["text"]) is not None for c in cases if c["danger"] is None]
+    FIGURES["danger detector, development set (tests/danger/dev_cases.jsonl)"] = (
+        f"any danger read in {sum(dangerous)}/{len(dangerous)}, false alarms {sum(harmless)}/{len(harmless)}"
+    )
+    assert sum(dangerous) / len(dangerous) >= 0.55
+    assert sum(harmless) / len(harmless) <= FALSE_ALARM_CEILING
+
+
 def test_held_out_danger_set() -> None:
     cases = [json.loads(line) for line in HELD_OUT.read_text(encoding="utf-8").splitlines() if line.strip()]
     caught: dict[str, list[bool]] = {}
