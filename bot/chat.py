@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, inspect, text
 
 from bot.danger import assess
 from bot.i18n import use_language
@@ -38,11 +40,16 @@ class ChatReply:
 
 
 class RasaClient:
-    """Rasa's REST channel and HTTP API, over loopback."""
+    """Rasa's REST channel and HTTP API, over loopback.
 
-    def __init__(self, base_url: str, timeout: float = 20.0) -> None:
+    `tracker_db_url` is Rasa's SQL tracker store: forgetting deletes the conversation's rows there, because
+    Rasa's own API cannot (replacing the events by none leaves every stored event in place).
+    """
+
+    def __init__(self, base_url: str, timeout: float = 20.0, tracker_db_url: str | None = None) -> None:
         self.base_url = base_url
         self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+        self.tracker_db = create_engine(tracker_db_url) if tracker_db_url else None
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """One user turn; the custom payloads Rasa answers with."""
@@ -53,9 +60,22 @@ class RasaClient:
         return [item["custom"] for item in response.json() if isinstance(item.get("custom"), dict)]
 
     async def forget(self, sender: str) -> None:
-        """Replace the conversation's events by none: Rasa keeps nothing of it."""
-        response = await self.client.put(f"/conversations/{sender}/tracker/events", json=[])
+        """Rasa keeps nothing of the conversation: its stored events are deleted, and the tracker it holds
+        in memory starts again (a restart), so the next message begins a new conversation."""
+        if self.tracker_db is not None:
+            await asyncio.to_thread(self._delete_events, sender)
+        response = await self.client.post(
+            f"/conversations/{sender}/tracker/events", json=[{"event": "restart"}]
+        )
         response.raise_for_status()
+        if self.tracker_db is not None:  # the restart itself is stored; it holds nothing of the user
+            await asyncio.to_thread(self._delete_events, sender)
+
+    def _delete_events(self, sender: str) -> None:
+        assert self.tracker_db is not None
+        with self.tracker_db.begin() as connection:
+            if inspect(connection).has_table("events"):
+                connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
 
     async def ready(self) -> bool:
         try:
@@ -65,6 +85,8 @@ class RasaClient:
 
     async def close(self) -> None:
         await self.client.aclose()
+        if self.tracker_db is not None:
+            self.tracker_db.dispose()
 
 
 class ChatService:

@@ -124,6 +124,8 @@ def run(settings: Settings | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop_on_signal)
     stack.model = ensure_model()
+    if settings.tracker_db_url is None:  # /forget deletes the conversation from the store Rasa writes to
+        settings = settings.model_copy(update={"tracker_db_url": f"sqlite:///{stack.tracker_db}"})
     try:
         stack.launch()
         asyncio.run(serve(settings, stack))

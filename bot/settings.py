@@ -26,6 +26,8 @@ class Settings(BaseModel):
     webhook_url: str | None = None
     retention_days: int = Field(default=30, ge=1, le=365)
     secret_file: Path = VAR_DIR / "session-secret"
+    # Rasa's SQL tracker store, for /forget to delete a conversation there (Rasa's API cannot).
+    tracker_db_url: str | None = None
     # Requests a minute through the HTTP API (bot/http_guard.py); raise them for a load test or an evaluation.
     rate_per_session: int = Field(default=30, ge=1)
     rate_per_address: int = Field(default=300, ge=1)
@@ -72,6 +74,7 @@ class Settings(BaseModel):
             "telegram_token": os.environ.get("TELEGRAM_BOT_TOKEN"),
             "webhook_url": os.environ.get("WEBHOOK_URL"),
             "retention_days": os.environ.get("WEGWIJZER_RETENTION_DAYS"),
+            "tracker_db_url": os.environ.get("WEGWIJZER_TRACKER_DB_URL"),
             "rate_per_session": os.environ.get("WEGWIJZER_RATE_PER_SESSION"),
             "rate_per_address": os.environ.get("WEGWIJZER_RATE_PER_ADDRESS"),
             "cors_origins": [

@@ -122,10 +122,15 @@ class Stack:
         """The running processes, action server first."""
         return [part.process for part in self.parts if part.process is not None]
 
+    @property
+    def tracker_db(self) -> Path:
+        """Rasa's tracker store: the conversations, and nothing else (docs/DESIGN.md section 6)."""
+        return self.state_dir / f"rasa-tracker-{self.rasa_port}.sqlite3"
+
     def _endpoints(self) -> Path:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         path = self.state_dir / f"endpoints-{self.rasa_port}.yml"
-        tracker = self.state_dir / f"rasa-tracker-{self.rasa_port}.sqlite3"
+        tracker = self.tracker_db
         path.write_text(
             f"action_endpoint:\n  url: {self.action_url}/webhook\n"
             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker}\n",

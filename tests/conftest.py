@@ -66,6 +66,7 @@ def http_api(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         database_url=os.environ["WEGWIJZER_DATABASE_URL"],
         secret_file=state / "secret",
         http_port=free_port(),
+        tracker_db_url=f"sqlite:///{stack.tracker_db}",
     )
     app = create_app(build_service(settings), settings.secret(), settings.actions_url, EVALUATION_LIMITS)
     server = uvicorn.Server(

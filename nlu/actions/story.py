@@ -20,6 +20,9 @@ FULL_WEIGHT_WORDS = 20  # a message of 20 words counts once; a longer one more, 
 MAX_WEIGHT = 4.0
 # The story's likeliest concern is taken without asking when it holds this share of all the evidence.
 CLEAR_SHARE = 0.5
+# Below this, no story was told: "ik ben leerkracht in Gent" names no concern, however the model ranks them
+# (a 20-word message read at 30% gives this much).
+MIN_EVIDENCE = 0.3
 SITUATIONS = {c.value for c in Concern} - {Concern.OUT_OF_SCOPE.value}
 THANKS = re.compile(
     r"\b(bedankt|dank (je|u)|dankjewel|dankuwel|merci\w*|danke\w*|vielen dank|thanks?|thank you|thx|"
@@ -70,6 +73,8 @@ def story_reading(tracker: Tracker) -> StoryReading:
             if str(item.get("name", "")).startswith(DESCRIBE) and concern in SITUATIONS:
                 scores[concern] += float(item.get("confidence") or 0) * weight
     ranking = sorted(scores.items(), key=lambda pair: -pair[1])
+    if not ranking or ranking[0][1] < MIN_EVIDENCE:
+        return StoryReading([], messages)
     return StoryReading([(concern, score) for concern, score in ranking if score > 0], messages)
 
 

@@ -136,7 +136,8 @@ def test_forget_deletes_the_session(http_api: str) -> None:
     post(http_api, {"session": session, "text": "ik ben leerkracht in Gent", "locale": "nl"})
     assert post(http_api, {"session": session}, "/api/v1/forget").status_code == 204
     after = post(http_api, {"session": session, "text": "Gent", "locale": "nl"}).json()
-    assert all(m["referral"] is None for m in after["messages"])
+    assert all(m["referral"] is None for m in after["messages"])  # the teacher was forgotten too
+    assert any(m["asks"] in {"role", "concern"} for m in after["messages"])
     assert post(http_api, {"nothing": 1}, "/api/v1/forget").status_code == 422
 
 

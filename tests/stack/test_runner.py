@@ -125,6 +125,8 @@ def test_a_dead_part_is_started_again_and_sigterm_leaves_no_process(tmp_path: Pa
     finally:
         if runner.poll() is None:
             os.killpg(runner.pid, signal.SIGKILL)
+            runner.wait()
+        runner.stdout.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and (_pids_mentioning(actions) | _pids_mentioning(rasa)):
         time.sleep(0.5)

@@ -168,3 +168,8 @@ def test_a_named_concern_replaces_the_general_worry_of_a_vague_opener(tracker: M
         "religious_question", CollectingDispatcher(), latest, {}
     )
     assert validated == {"concern": "religious_question"}
+
+
+def test_a_message_that_tells_no_story_gives_no_concern() -> None:
+    told = [user("ik ben leerkracht in Gent", ("inform_role", 0.9), ("describe_religious_question", 0.05))]
+    assert story_reading(_tracker(told)).ranking == []
