@@ -66,8 +66,8 @@ async def _body(request: Request) -> dict[str, Any]:
         if len(raw) > MAX_BODY:
             raise ApiError(413, "body_too_large", f"the request body is larger than {MAX_BODY} bytes")
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        body = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError):
         raise ApiError(400, "invalid_json", "the request body is not valid JSON in UTF-8") from None
     except RecursionError:
         raise ApiError(400, "invalid_json", "the request body is nested too deeply") from None
@@ -76,6 +76,10 @@ async def _body(request: Request) -> dict[str, Any]:
     if not _valid_unicode(body):
         raise ApiError(400, "invalid_json", "the request body holds text that is not valid Unicode")
     return body
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN and Infinity: Python reads them, JSON has none
 
 
 def _valid_unicode(value: Any, depth: int = 0) -> bool:
@@ -145,6 +149,12 @@ class ChatApi:
             metadata = body.get("metadata") or {}
             if not isinstance(metadata, dict):
                 raise ApiError(422, "invalid_metadata", "'metadata' must be an object")
+            # Only what the chat reads, and only as short text: the rest never travels on to Rasa.
+            metadata = {
+                key: value
+                for key, value in metadata.items()
+                if key in {"role", "municipality"} and isinstance(value, str) and len(value) <= MAX_SESSION
+            }
         except ApiError as error:
             return error_response(error)
         reply = await self.service.handle(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -156,7 +157,14 @@ FIELDS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# FUZZ_EXAMPLES=5000 explores further; the suite plays the same 400 every run, so that it is repeatable.
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "400")),
+    deadline=None,
+    derandomize="FUZZ_EXAMPLES" not in os.environ,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(body=FIELDS | JSON_VALUES, raw=st.binary(max_size=200), as_raw=st.booleans())
 def test_random_requests_never_get_a_server_error(
     client: httpx.Client, body: Any, raw: bytes, as_raw: bool
@@ -173,3 +181,11 @@ def test_a_body_larger_than_the_limit_is_refused_without_reading_it_all(client: 
     chunks = (b"x" * 8192 for _ in range(10_000))  # 80 MB, streamed
     response = client.post("/api/v1/chat", content=chunks, headers={"content-type": "application/json"})
     assert response.status_code == 413 and str(MAX_BODY) in response.json()["error"]["message"]
+
+
+def test_numbers_json_does_not_have_and_odd_metadata_are_refused_or_ignored(client: httpx.Client) -> None:
+    assert _chat(client, b'{"session": "n", "text": "hallo", "locale": "nl", "x": NaN}').status_code == 400
+    odd = {"session": "m", "text": "hallo", "locale": "nl", "metadata": {"role": 1e308, "municipality": [1]}}
+    assert _chat(client, odd).status_code == 200
+    infinite = b'{"session": "m", "text": "0", "locale": "nl", "metadata": {"role": Infinity}}'
+    assert _chat(client, infinite).status_code == 400
