@@ -48,16 +48,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 @pytest.fixture(scope="session")
 def http_api(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The bot's HTTP API and web page, served by uvicorn on loopback, talking to the real stack."""
-    import threading
-    import time
-
-    import httpx
-    import uvicorn
-
     from bot.http_api import create_app
     from bot.http_guard import EVALUATION_LIMITS
     from bot.service import build_service
     from bot.settings import Settings
+    from tests.auxil.serving import served
 
     state = tmp_path_factory.mktemp("bot")
     settings = Settings(
@@ -69,22 +64,8 @@ def http_api(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         tracker_db_url=f"sqlite:///{stack.tracker_db}",
     )
     app = create_app(build_service(settings), settings.secret(), settings.actions_url, EVALUATION_LIMITS)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=settings.http_port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{settings.http_port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app, settings.http_port) as url:
+        yield url
 
 
 # Tests that need the trained model and the running Rasa and action servers (directly or through the

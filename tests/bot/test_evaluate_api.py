@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -13,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from bot.chat import ChatService, RasaClient
 from bot.cli import main
@@ -24,7 +21,7 @@ from bot.sessions import SessionStore
 from protocol.messages import Asks
 from referral_map import db
 from referral_map.directory import load_directory
-from stack.processes import free_port
+from tests.auxil.serving import served
 from tests.conftest import FIGURES
 
 REAL_STYLE = Path(__file__).resolve().parents[1] / "eval" / "real_style"
@@ -99,26 +96,10 @@ def reduced_bot(tmp_path: Path) -> Iterator[ApiClient]:
     directory = load_directory()
     db.load(directory, engine)
     service = ChatService(directory, SessionStore(engine, dt.timedelta(days=30)), RasaClient(NOBODY))
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(service, b"k" * 32, NOBODY, EVALUATION_LIMITS),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert httpx.get(f"{url}/healthz").status_code == 200
-    with closing(ApiClient(url)) as client:
+    app = create_app(service, b"k" * 32, NOBODY, EVALUATION_LIMITS)
+    with served(app) as url, closing(ApiClient(url)) as client:
+        assert httpx.get(f"{url}/healthz").status_code == 200
         yield client
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def test_api_client_sends_buttons_as_payloads_and_keeps_the_bots_locale(reduced_bot: ApiClient) -> None:

@@ -6,15 +6,12 @@ import contextlib
 import datetime as dt
 import json
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +23,7 @@ from bot.sessions import SessionStore
 from referral_map import db
 from referral_map.directory import load_directory
 from referral_map.taxonomy import Language
-from stack.processes import free_port
+from tests.auxil.serving import served
 
 NOBODY = "http://127.0.0.1:9"  # Rasa is down: the reduced mode answers, fast and without a model
 
@@ -39,18 +36,8 @@ def _client(path: Path, limits: Limits | None = None, cors: tuple[str, ...] = ()
     db.load(directory, engine)
     service = ChatService(directory, SessionStore(engine, dt.timedelta(days=30)), RasaClient(NOBODY))
     app = create_app(service, b"k" * 32, NOBODY, limits, cors)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
