@@ -8,7 +8,7 @@ layout (console, the HTTP API's `text`); `bot.telegram.format` and the web page 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from bot.i18n import N_, _, date_text, time_text, weekday_text
@@ -128,29 +128,10 @@ def build_card(referral: Referral, language: Language, explanation: str | None, 
     service = referral.service
     channels = referral.channels
     phone = parse_phone(channels.phones[0].number) if channels.phones else None
-    if service.id in CALL_NOW:
-        return Card(
-            id=service.id,
-            location_id=None,
-            name=referral.name(language),
-            description=_(CALL_NOW[service.id]),
-            phone=phone.national if phone else None,
-            tel=phone.tel_uri if phone else None,
-            phone_text=_("Phone: {number}").format(number=phone.national) if phone else None,
-            url=None,
-            open_now=referral.open_now,
-            opening=openness_sentence(referral),
-            confidentiality="",
-            cost=cost_sentence(service),
-            reason="",
-            reason_code=referral.reason,
-            last_verified=service.last_verified.isoformat(),
-            checked="",
-        )
     checked = _("Information last checked on {date}.").format(date=date_text(service.last_verified))
     if today - service.last_verified > STALE_AFTER:
         checked += " " + _("It may be out of date.")
-    return Card(
+    card = Card(
         id=service.id,
         location_id=referral.location.id if referral.location else None,
         name=referral.name(language),
@@ -168,6 +149,11 @@ def build_card(referral: Referral, language: Language, explanation: str | None, 
         last_verified=service.last_verified.isoformat(),
         checked=checked,
     )
+    if service.id in CALL_NOW:
+        return replace(
+            card, description=_(CALL_NOW[service.id]), url=None, confidentiality="", reason="", checked=""
+        )
+    return card
 
 
 # The summary says who is writing and what it is about in the user's own voice; a question about

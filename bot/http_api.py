@@ -149,12 +149,9 @@ class ChatApi:
             metadata = body.get("metadata") or {}
             if not isinstance(metadata, dict):
                 raise ApiError(422, "invalid_metadata", "'metadata' must be an object")
-            # Only what the chat reads, and only as short text: the rest never travels on to Rasa.
-            metadata = {
-                key: value
-                for key, value in metadata.items()
-                if key in {"role", "municipality"} and isinstance(value, str) and len(value) <= MAX_SESSION
-            }
+            # Short text only (the chat core picks the keys it reads): numbers, lists and objects never
+            # travel on to Rasa.
+            metadata = {k: v for k, v in metadata.items() if isinstance(v, str) and len(v) <= MAX_SESSION}
         except ApiError as error:
             return error_response(error)
         reply = await self.service.handle(

@@ -32,6 +32,9 @@ SECURITY_HEADERS = {
 }
 
 
+MAX_KEYS = 10_000  # sessions or addresses remembered before the quiet ones are forgotten
+
+
 @dataclass
 class RateLimit:
     """At most `limit` events per key in any `window` seconds (a sliding window)."""
@@ -40,6 +43,7 @@ class RateLimit:
     window: float = 60.0
     clock: Callable[[], float] = time.monotonic
     events: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    pruned_at: float = float("-inf")
 
     def retry_after(self, key: str) -> float:
         """0 when the event is allowed (and counted); otherwise the seconds until it would be."""
@@ -50,9 +54,12 @@ class RateLimit:
         if len(seen) >= self.limit:
             return seen[0] + self.window - now
         seen.append(now)
-        if len(self.events) > 10_000:  # forget idle keys so that memory stays bounded
-            for idle in [k for k, v in self.events.items() if not v]:
-                del self.events[idle]
+        if len(self.events) > MAX_KEYS and now - self.pruned_at > self.window:
+            # Forget keys quiet for a whole window, at most once a window: memory stays bounded and
+            # a busy minute does not pay for a scan on every request.
+            self.pruned_at = now
+            for quiet in [k for k, v in self.events.items() if not v or v[-1] <= now - self.window]:
+                del self.events[quiet]
         return 0.0
 
 
