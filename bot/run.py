@@ -13,7 +13,6 @@ import logging
 import signal
 import sys
 import time
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -22,7 +21,7 @@ import uvicorn
 from bot.http_api import create_app
 from bot.service import build_service
 from bot.settings import Settings
-from stack.processes import PortTakenError, Stack, port_taken
+from stack.processes import PortTakenError, Stack, check_ports
 
 log = logging.getLogger(__name__)
 
@@ -109,11 +108,14 @@ def run(settings: Settings | None = None) -> int:
     from stack.model import ensure_model
 
     settings = settings or Settings.from_env()
-    stack = Stack(Path(), rasa_port=settings.rasa_port, action_port=settings.actions_port)
     try:
-        stack.check_ports()
-        if port_taken(settings.http_port, settings.http_host):
-            raise PortTakenError(f"port {settings.http_port} for the web chat is already in use")
+        check_ports(
+            [
+                ("the action server", "127.0.0.1", settings.actions_port),
+                ("Rasa", "127.0.0.1", settings.rasa_port),
+                ("the web chat", settings.http_host, settings.http_port),
+            ]
+        )
     except PortTakenError as error:
         print(f"wegwijzer: {error}", file=sys.stderr, flush=True)
         return 1
@@ -123,7 +125,7 @@ def run(settings: Settings | None = None) -> int:
     # of ours the process would then die before `finally`, leaving Rasa and the action server behind.
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop_on_signal)
-    stack.model = ensure_model()
+    stack = Stack(ensure_model(), rasa_port=settings.rasa_port, action_port=settings.actions_port)
     if settings.tracker_db_url is None:  # /forget deletes the conversation from the store Rasa writes to
         settings = settings.model_copy(update={"tracker_db_url": f"sqlite:///{stack.tracker_db}"})
     try:

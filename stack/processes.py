@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -63,6 +64,16 @@ def port_taken(port: int, host: str = "127.0.0.1") -> bool:
         except OSError:
             return True
     return False
+
+
+def check_ports(parts: Sequence[tuple[str, str, int]]) -> None:
+    """Raise PortTakenError naming the first (part, host, port) that something else already listens on."""
+    for name, host, port in parts:
+        if port_taken(port, host):
+            raise PortTakenError(
+                f"port {port} for {name} is already in use: stop what listens there "
+                "(an earlier run?) or choose another port"
+            )
 
 
 @dataclass
@@ -137,15 +148,6 @@ class Stack:
             encoding="utf-8",
         )
         return path
-
-    def check_ports(self) -> None:
-        """Raise PortTakenError naming the first port that something else already listens on."""
-        for name, port in (("the action server", self.action_port), ("Rasa", self.rasa_port)):
-            if port_taken(port):
-                raise PortTakenError(
-                    f"port {port} for {name} is already in use: stop what listens there "
-                    "(an earlier run?) or choose another port"
-                )
 
     def start(self, timeout: float = 240.0) -> Stack:
         """Launch both servers and wait until both answer."""
