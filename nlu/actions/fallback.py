@@ -45,10 +45,12 @@ class ActionClarify(Action):
             return [*corrected, FollowupAction("action_refer")]
         if (tracker.active_loop or {}).get("name") == FORM:
             # The form asks its own question next; offer the story's likeliest concerns there, once.
-            story = story_reading(tracker)
-            if tracker.get_slot("concern") or tracker.get_slot("concern_asked") or not story.ranking:
+            if tracker.get_slot("concern") or tracker.get_slot("concern_asked"):
                 return []
-            return [SlotSet("concern_candidates", story.concerns()[:CLARIFY_CHOICES])]
+            story = story_reading(tracker)
+            return (
+                [SlotSet("concern_candidates", story.concerns()[:CLARIFY_CHOICES])] if story.ranking else []
+            )
         if tracker.get_slot("clarified"):
             dispatcher.utter_message(
                 json_message=message(

@@ -104,12 +104,12 @@ class ValidateReferralForm(FormValidationAction):
         """Asked and answered with something else: go on with the likeliest reading of the story told so
         far (asked twice: else the one the question offered first, else of this message, else the
         general lines)."""
-        if tracker.get_slot("concern"):
+        asked = _asked_times(tracker, "concern")
+        if tracker.get_slot("concern") or not asked:  # read on every turn of the form: leave early
             return {}
         story = story_reading(tracker)
         # Asked once and answered with something else: go on with the story the user told, if any.
-        told = story.ranking and _asked_times(tracker, "concern") >= 1
-        if not told and not _asked_enough(tracker, "concern"):
+        if not story.ranking and asked < MAX_ASKS:
             return {}
         offered = [c for c in tracker.get_slot("concern_candidates") or [] if c != EMERGENCY_CANDIDATE]
         # The story so far knows more than the readings of the message that was asked about.
