@@ -29,6 +29,9 @@ from referral_map.taxonomy import Concern, Language, Role, Urgency
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4000
+# A conversation under way changes language only on a message this long: "molenbeek, vlakbij de metro
+# graaf van vlaanderen" from a French-speaking teenager names places; it does not ask for Dutch.
+SWITCH_MIN_WORDS = 8
 
 
 @dataclass
@@ -117,6 +120,7 @@ class ChatService:
         locale: Language | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> ChatReply:
+        under_way = self.store.get_locale(session) is not None
         language, chosen = self.language_of(session, locale)
         notices: list[Mapping[str, Any]] = []
         sent = payload if payload is not None else (text or "")
@@ -136,7 +140,11 @@ class ChatService:
                     Template.OTHER_LANGUAGE, Asks.LANGUAGE, language_buttons(), {"other": other}
                 )
                 return self._reply(session, language, False, [*notices, question])
-            if detected and detected is not language:
+            if (
+                detected
+                and detected is not language
+                and (not under_way or len(sent.split()) >= SWITCH_MIN_WORDS)
+            ):
                 language = detected
                 notices.append(message(Template.LANGUAGE_DETECTED, args={"language": language.value}))
         else:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, AllSlotsReset, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActiveLoop,
+    AllSlotsReset,
+    EventType,
+    FollowupAction,
+    SessionStarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -50,14 +58,25 @@ class ActionChangeLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        wanted = next(tracker.get_latest_entity_values("language"), None)
-        if wanted not in {language.value for language in Language}:
+        ours = {language.value for language in Language}
+        named = [value for value in tracker.get_latest_entity_values("language") if value in ours]
+        # "mag ik verder in het Nederlands? mijn Frans is ..." names two languages; the bot read the message
+        # as written in the new one and says so in the metadata.
+        written = str((tracker.latest_message.get("metadata") or {}).get("locale") or "")[:2]
+        wanted = named[0] if len(set(named)) == 1 else None
+        if wanted is None and written in ours and tracker.get_slot("language") not in {None, written}:
+            wanted = written
+        if wanted is None:
             dispatcher.utter_message(
                 json_message=message(Template.ASK_LANGUAGE, Asks.LANGUAGE, language_buttons())
             )
             return []
         dispatcher.utter_message(json_message=message(Template.LANGUAGE_CHANGED, args={"language": wanted}))
-        return [SlotSet("language", wanted)]
+        events: list[EventType] = [SlotSet("language", wanted)]
+        if tracker.get_slot("last_referral") and wanted != tracker.get_slot("language"):
+            # The services were given in the other language: again in this one (in Brussels, other services).
+            events.append(FollowupAction("action_refer"))
+        return events
 
 
 class ActionStartOver(Action):

@@ -25,11 +25,19 @@ EVENT_WORDS = {
 }
 # The writer lives or works at the place: "ik woon in X", "j'habite à X", "we work in X".
 RESIDENCE_WORDS = {
-    "nl": "woon woont wonen werk werkt werken",
-    "fr": "habite habitons habitez habitent vis vit vivons travaille travaillons travaillent",
-    "de": "wohne wohnt wohnen lebe lebt leben arbeite arbeitet arbeiten",
-    "en": "live lives living work works working",
+    "nl": "woon woont wonen werk werkt werken verhuisd verhuizen",
+    "fr": "habite habitons habitez habitent vis vit vivons travaille travaillons travaillent demenage demenages",
+    "de": "wohne wohnt wohnen lebe lebt leben arbeite arbeitet arbeiten umgezogen",
+    "en": "live lives living work works working moved",
 }
+# "well, Merelbeke actually", "nee, in Jette": a word that corrects what was said, next to a place.
+CORRECTION_WORDS = {
+    "nl": "eigenlijk eerder nee neen sorry pardon oei oeps",
+    "fr": "fait plutot non pardon desole desolee enfin",
+    "de": "eigentlich eher nein sorry pardon genauer",
+    "en": "actually rather no sorry well",
+}
+CORRECTION_AFTER = 2  # "Merelbeke actually": how many words after a place are read
 # "X, waar ik woon": one of these right after the place, then a residence word.
 WHERE_WORDS = {"nl": "waar", "fr": "ou", "de": "wo", "en": "where"}
 # "ik woon daar", "j'y habite", "we live there": one of these next to a residence word.
@@ -85,7 +93,9 @@ def _all(table: dict[str, str]) -> frozenset[str]:
 
 
 # Split once, on import: these are read on every turn of the form.
-EVENTS, RESIDENCE, WHERE, THERE = (_all(t) for t in (EVENT_WORDS, RESIDENCE_WORDS, WHERE_WORDS, THERE_WORDS))
+EVENTS, RESIDENCE, WHERE, THERE, CORRECTIONS = (
+    _all(t) for t in (EVENT_WORDS, RESIDENCE_WORDS, WHERE_WORDS, THERE_WORDS, CORRECTION_WORDS)
+)
 RELATIVES = [
     (
         frozenset(lists["possessives"].split()),
@@ -119,6 +129,14 @@ def place_spans(text: str, place: str, spans: list[tuple[int, int]]) -> list[tup
 def names_an_event_place(text: str, spans: list[tuple[int, int]]) -> bool:
     """An event word stands shortly before the place: "na de aanslag in X", "après les attentats de X"."""
     return any(event in word for start, _ in spans for word in _before(text, start) for event in EVENTS)
+
+
+def corrects_to(text: str, spans: list[tuple[int, int]]) -> bool:
+    """A correcting word stands next to the place: "well, Merelbeke actually", "nee, Jette"."""
+    return any(
+        CORRECTIONS & {*_before(text, start)[-3:], *_after(text, end)[:CORRECTION_AFTER]}
+        for start, end in spans
+    )
 
 
 def lives_there(text: str, spans: list[tuple[int, int]]) -> bool:
@@ -220,11 +238,18 @@ def own_role(text: str) -> Role | None:
 # "ik werk in een moskee", "je travaille dans une maison de jeunes", "I work at the prevention department":
 # a work word, then within a few words a workplace or a job; the first one found gives the role.
 WORK_OPENINGS = {
-    "nl": "ik werk|wij werken|we werken|ik geef les|ik ben actief",
-    "fr": "je travaille|nous travaillons|j enseigne|je donne cours",
-    "de": "ich arbeite|wir arbeiten|ich unterrichte",
-    "en": "i work|we work|i teach",
+    "nl": "ik werk|wij werken|we werken|ik ben actief",
+    "fr": "je travaille|nous travaillons",
+    "de": "ich arbeite|wir arbeiten",
+    "en": "i work|we work",
 }
+# Words that by themselves say the writer teaches: "ik geef Nederlands in het 4de jaar", "mes élèves".
+TEACHING = re.compile(
+    r"\b(ik geef (\w+ )?(les|lessen|\w*les|nederlands|frans|engels|duits|wiskunde|geschiedenis|godsdienst|"
+    r"islam|zedenleer|aardrijkskunde|biologie|chemie|fysica|muziek|turnen|lo)|ik onderwijs|mijn leerlingen|"
+    r"j ?enseigne|je donne (des |le |un )?cours|mes eleves|ich unterrichte|ich gebe (\w+)?unterricht|"
+    r"meine schuler(innen)?|meinen schuler(inne)?n|i teach|my (pupils|students))\b"
+)
 # "ik ben leerkracht", "je suis éducatrice", "I'm a youth worker": the job right after, a filler at most.
 BEING_OPENINGS = {"nl": "ik ben", "fr": "je suis", "de": "ich bin", "en": "i am|im|i m"}
 BEING_WINDOW = 3
@@ -232,7 +257,10 @@ WORKPLACES: dict[Role, str] = {
     Role.TEACHER: "school scholen klas leerkracht leraar lerares juf meester directeur directrice ecole college lycee "
     "athenee athénée classe prof professeur professeure enseignant enseignante institutrice instituteur schule "
     "klasse lehrer lehrerin schulleiter schulleiterin teacher teachers classroom headteacher pupils",
-    Role.IMAM: "moskee imam moskeebestuur mosquee mosquées moschee moscheeverein mosque",
+    # docs/DESIGN.md section 2: the role of imams, mosque boards and other faith leaders
+    Role.IMAM: "moskee imam moskeebestuur mosquee mosquées moschee moscheeverein mosque pastor pastoor dominee "
+    "priester pasteur pretre pfarrer priest rabbi rabbijn rabbin kerk parochie eglise paroisse kirche "
+    "church parish synagoge synagogue",
     Role.YOUTH_WORKER: "jeugdhuis jeugdwerker jeugdwerk straathoekwerker jeugdhulp jeugdcentrum opvoeder "
     "animateur animatrice educateur educatrice amo mjc maison jugendtreff jugendhaus jugendarbeiter "
     "jugendarbeiterin streetworker sozialarbeiter sozialarbeiterin erzieher erzieherin youth club centre center",
@@ -264,14 +292,17 @@ def work_role(text: str) -> Role | None:
             for word in following:
                 parts = {word, *word.split("-")}  # "vrijwilliger-imam"
                 for role, nouns in WORK_NOUNS:
-                    if parts & nouns or any(word.startswith(noun) for noun in nouns if len(noun) >= 6):
+                    # compounds: "jeugdhuiswerking", "Sekundarschule", "basisschool"
+                    if parts & nouns or any(
+                        word.startswith(noun) or word.endswith(noun) for noun in nouns if len(noun) >= 6
+                    ):
                         return role
-    return None
+    return Role.TEACHER if TEACHING.search(" ".join(tokens)) else None
 
 
 # "ik ben 15", "j'ai 16 ans", "ich bin 15", "im a student too, 19": a young person writing about themself.
 YOUNG_SELF = re.compile(
-    r"\b(?:ik ben|ben|ik word|j ai|j'ai|ich bin|ich werde|i am|im|i'm|i m)"
+    r"\b(?:ik ben|ben|ik word|j ai|jai|j'ai|ich bin|ich werde|i am|im|i'm|i m)"
     r"(?: (?:a|een|une?|ein|eine|nog|pas|maar|erst|just|only|too|also|student|studente|etudiante?|eleve|"
     r"schuler|schulerin|pupil|scholier|leerling))*,? (1[0-9]|2[0-5])\b(?! (?:kinder|kids|enfants|children))"
 )
@@ -318,3 +349,54 @@ def relative_role(text: str) -> Role | None:
     if Role.PARENT in roles:
         return Role.PARENT
     return Role.FAMILY if roles else None
+
+
+# "je précise: c'est pour avoir des outils", "eigenlijk gaat het mij nie zozeer om", "actually it's more about":
+# the writer says what the situation is about, better than before.
+RESTATING = re.compile(
+    r"\b(het gaat (mij |me |ons )?(eerder|meer|vooral|nie zozeer|niet zozeer)|ik bedoel|"
+    r"je precise|c est plutot|je veux dire|ce n est pas tant|"
+    r"genauer gesagt|es geht (mir |uns )?(eher|mehr|vor allem|nicht so sehr)|ich meine|"
+    r"it s more|its more|what i mean|i mean|to be clear|more about)\b"
+)
+RESTATING_WORDS = 12  # read in the first words of the message only
+# Bare adverbs restate only as the message's first words: "eigenlijk ...", not "hij was eigenlijk lief".
+RESTATING_OPENERS = re.compile(
+    r"^((nee|non|nein|no|sorry|pardon|ok|oke|bon) )?(eigenlijk|en fait|eigentlich|actually)\b"
+)
+
+
+def restates(text: str) -> bool:
+    """The message says again, better, what the situation is about ("je précise: ...", "eigenlijk ...")."""
+    opening = " ".join(words(text)[:RESTATING_WORDS])
+    return bool(RESTATING.search(opening) or RESTATING_OPENERS.search(opening))
+
+
+# "vlucht naar Istanbul volgende week donderdag", "un billet pour samedi": a departure planned within days.
+DEPARTURE = re.compile(
+    r"\b(vlucht|vliegticket|ticket|tickets|boeking|geboekt|vertrekt|vertrekken|vliegt|paspoort|billet|billets|vol|"
+    r"reservation|reserve|part|partir|passeport|flug|flugticket|buchung|gebucht|fliegt|abreisen|reisepass|"
+    r"flight|booking|booked|leaves|leaving|flies|passport)\b"
+)
+SOON = re.compile(
+    r"\b(volgende week|over (een|\d+|twee|drie) (dagen|week)|morgen|overmorgen|dit weekend|"
+    r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+    r"la semaine prochaine|dans (\d+|deux|trois) jours|demain|ce week ?end|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"nachste woche|in (\d+|zwei|drei) tagen|morgen|ubermorgen|am wochenende|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"next week|in (\d+|two|three) days|tomorrow|this weekend|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
+PAST_DAY = re.compile(
+    r"\b(vorige|verleden|dernier|derniere|letzten|letzte|last|gisteren|hier|gestern|yesterday)\b"
+)
+
+
+def departure_soon(text: str) -> bool:
+    """A departure, a ticket or a passport, and a day within the coming week, in one sentence."""
+    for sentence in re.split(r"[.!?;\n]", text):
+        plain = " ".join(words(sentence))
+        if DEPARTURE.search(plain) and SOON.search(plain) and not PAST_DAY.search(plain):
+            return True
+    return False

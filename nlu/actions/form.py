@@ -10,9 +10,17 @@ from rasa_sdk.events import ActionExecutionRejected, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.cues import declines, own_role, work_role, young_self_role
-from nlu.actions.slots import UNKNOWN, earlier_value, latest_text, locale, place_in_passing
-from nlu.actions.story import story_reading
+from nlu.actions.cues import declines, own_role, restates, work_role, young_self_role
+from nlu.actions.slots import (
+    UNKNOWN,
+    earlier_value,
+    latest_text,
+    locale,
+    place_in_message,
+    questions_shown,
+    user_texts,
+)
+from nlu.actions.story import says_thanks, story_reading
 from protocol.danger import READING_KEY, UNSURE_KEY
 from protocol.messages import UNKNOWN_PLACE_BUTTON, Asks, Template, message, place_button
 from protocol.payloads import DESCRIBE
@@ -73,8 +81,7 @@ class ValidateReferralForm(FormValidationAction):
         earlier = earlier_value(tracker, "role", valid)
         if earlier:
             return {"role": earlier}
-        text = latest_text(tracker)
-        told = own_role(text) or work_role(text) or young_self_role(text)
+        told = told_role(tracker)
         return {"role": told.value if told else None}
 
     def extract_role(
@@ -90,10 +97,10 @@ class ValidateReferralForm(FormValidationAction):
             v in valid for v in tracker.get_latest_entity_values("role")
         ):
             return {}
-        text = latest_text(tracker)
-        told = own_role(text) or work_role(text) or young_self_role(text)
+        told = told_role(tracker)
         if told:
             return {"role": told.value}
+        text = latest_text(tracker)
         if tracker.get_slot("requested_slot") == "role" and declines(text):
             return {"role": Role.UNKNOWN.value}
         return {"role": Role.UNKNOWN.value} if _asked_enough(tracker, "role") else {}
@@ -104,8 +111,11 @@ class ValidateReferralForm(FormValidationAction):
         """Asked and answered with something else: go on with the likeliest reading of the story told so
         far (asked twice: else the one the question offered first, else of this message, else the
         general lines)."""
-        asked = _asked_times(tracker, "concern")
-        if tracker.get_slot("concern") or not asked:  # read on every turn of the form: leave early
+        if tracker.get_slot("concern"):  # read on every turn of the form: leave early
+            return {}
+        # A clarifying question before the form started counts: it is not asked again when a story is told.
+        asked = _asked_times(tracker, "concern") or min(1, questions_shown(tracker, Asks.CONCERN))
+        if not asked:
             return {}
         story = story_reading(tracker)
         # Asked once and answered with something else: go on with the story the user told, if any.
@@ -129,7 +139,9 @@ class ValidateReferralForm(FormValidationAction):
         # An unsure reading never undoes the concern the conversation has; nor does the general worry
         # replace a named one ("merci, I'll call the parenting line" is not a new situation).
         # A named concern replaces the general worry of a vague opener as soon as it is read with confidence.
-        needed = SURE_OF_CONCERN if earlier == Concern.PARENTING.value else SURE_OF_A_CHANGE
+        # So does a reading of a message that restates what it is about ("je précise: ...", "eigenlijk ...").
+        restated = restates(latest_text(tracker))
+        needed = SURE_OF_CONCERN if earlier == Concern.PARENTING.value or restated else SURE_OF_A_CHANGE
         general = value == Concern.PARENTING.value and confidence < SURE_OF_A_GENERAL_WORRY
         if earlier and earlier != value and (confidence < needed or general):
             return {"concern": earlier}
@@ -152,14 +164,16 @@ class ValidateReferralForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """ "I'd rather not say where I live", whatever the model read in it, or asked twice: go on without."""
+        text = latest_text(tracker).strip()
+        # A short reply that is a place is the user's place, whatever the model read ("saint josse") and
+        # whatever the form asked: "1040" while the concern is asked answers where.
+        if _is_a_place(text):
+            return {"municipality": text}
         if tracker.get_slot("municipality") or tracker.get_slot("requested_slot") != "municipality":
             return {}
-        text = latest_text(tracker).strip()
-        if declines(text) or _asked_enough(tracker, "municipality"):
+        # Declined, asked twice, or thanked: the user wants the referral now, not another question.
+        if declines(text) or _asked_enough(tracker, "municipality") or says_thanks(text):
             return {"municipality": UNKNOWN}
-        # Asked where, a short reply that is a place is the answer, whatever the model read ("saint josse").
-        if len(text.split()) <= MAX_PLACE_WORDS and gazetteer().nis_of(text[:80], forgive_typos=False):
-            return {"municipality": text}
         return {}
 
     def validate_municipality(
@@ -171,7 +185,7 @@ class ValidateReferralForm(FormValidationAction):
         if not _answers_place_question(tracker, text):
             # Named in passing: taken only when certain, else dropped without a word (the form asks later),
             # and never at the cost of a place the user gave before ("na de aanslag in Brussel").
-            taken = place_in_passing(tracker, text) if text else None
+            taken = place_in_message(tracker, text) if text else None
             if taken is None:
                 taken = earlier_value(tracker, "municipality", {*gazetteer().by_nis, UNKNOWN})
             return {"municipality": taken}
@@ -180,12 +194,18 @@ class ValidateReferralForm(FormValidationAction):
         narrowed = _narrowed_by_other_places(tracker)
         if narrowed:  # "Berchem. The Antwerp one, not the one in Brussels"
             return {"municipality": narrowed}
+        if len(_place_entities(tracker)) > 1:  # "We live in Ghent. well, Merelbeke actually"
+            chosen = place_in_message(tracker, text, keep_earlier=False)
+            if chosen:
+                return {"municipality": chosen}
         query = text[:80]
         try:
             resolution = gazetteer().resolve(query)
         except UnknownPlaceError as error:
-            if _asked_enough(tracker, "municipality"):
+            if _asked_enough(tracker, "municipality") or says_thanks(text):
                 return {"municipality": UNKNOWN}
+            if len(text.split()) > MAX_PLACE_WORDS:  # a sentence about something else: asked again, later
+                return {"municipality": None}
             return self._offer(Template.PLACE_NOT_FOUND, query, error.suggestions, dispatcher, tracker)
         if resolution.ambiguous:
             return self._offer(Template.PLACE_AMBIGUOUS, query, resolution.matches, dispatcher, tracker)
@@ -210,6 +230,16 @@ class ValidateReferralForm(FormValidationAction):
         return {"municipality": None, "place_hint_given": True}
 
 
+def told_role(tracker: Tracker) -> Role | None:
+    """The role the user's own words give, the latest message that gives one first: "ik ben 16" two
+    messages ago still says who is writing when the form starts."""
+    for text in user_texts(tracker):
+        told = own_role(text) or work_role(text) or young_self_role(text)
+        if told:
+            return told
+    return None
+
+
 def _asked_times(tracker: Tracker, slot: str) -> int:
     """How often the form asked for `slot` and is waiting for it now (0 when it asks for another)."""
     if tracker.get_slot("requested_slot") != slot:
@@ -231,20 +261,40 @@ def likely_concerns(tracker: Tracker) -> list[str]:
 
 
 def _answers_place_question(tracker: Tracker, value: str) -> bool:
-    """Whether the message answers the form's question for the place, rather than naming one in passing."""
+    """Whether the message answers the form's question for the place, rather than naming one in passing.
+
+    A message that is only a place ("1040") answers it whatever the form asked."""
+    whole = value == latest_text(tracker).strip()
+    if whole and _is_a_place(value):
+        return True
     if tracker.get_slot("requested_slot") != "municipality":
         return False
     intent = tracker.latest_message.get("intent", {}).get("name")
-    return intent in PLACE_ANSWER_INTENTS or value == latest_text(tracker).strip()
+    return intent in PLACE_ANSWER_INTENTS or whole
 
 
-def _narrowed_by_other_places(tracker: Tracker) -> str | None:
-    """The one municipality that a place meaning several and another place in the same message share."""
-    names = [
+def _is_a_place(text: str) -> bool:
+    """A short message that is a place as written: a postcode, a municipality or a locality."""
+    if not text or len(text.split()) > MAX_PLACE_WORDS:
+        return False
+    try:
+        gazetteer().resolve(text[:80], forgive_typos=False)
+    except UnknownPlaceError:
+        return False
+    return True
+
+
+def _place_entities(tracker: Tracker) -> list[str]:
+    return [
         str(e.get("value"))
         for e in tracker.latest_message.get("entities") or []
         if e.get("entity") == "place"
     ]
+
+
+def _narrowed_by_other_places(tracker: Tracker) -> str | None:
+    """The one municipality that a place meaning several and another place in the same message share."""
+    names = _place_entities(tracker)
     if len(names) < 2:
         return None
     readings: list[set[str]] = []

@@ -108,11 +108,10 @@ def _reading(parse: dict[str, Any]) -> tuple[Concern | None, Urgency | None]:
     reading = parse.get(READING_KEY) or {}
     kind = danger_of(reading.get("kind"))
     if kind is not None:
-        urgency = None if kind in NOT_EMERGENCIES else Urgency.EMERGENCY
+        # Talk of wanting to die is not an emergency by itself, and never routine.
+        urgent = Urgency.URGENT if kind in NOT_EMERGENCIES else Urgency.EMERGENCY
         implied = Concern(IMPLIED_CONCERN[kind]) if kind in IMPLIED_CONCERN else None
-        return implied or _concern_of_intent(reading.get("model_intent")) or _likeliest_concern(
-            parse
-        ), urgency
+        return implied or _concern_of_intent(reading.get("model_intent")) or _likeliest_concern(parse), urgent
     intent = parse.get("intent", {}).get("name", "emergency")
     concern, urgency = PRE_EMPTING_INTENTS.get(intent, (None, Urgency.EMERGENCY))
     return concern or _likeliest_concern(parse), urgency
@@ -134,7 +133,7 @@ def _likeliest_concern(parse: dict[str, Any]) -> Concern | None:
 
 class ActionTalkToPerson(Action):
     """The listening line of the user's community and its line for questions about raising children,
-    each with its hours: people to talk to, not the services of the situation."""
+    each with its hours; once the situation is known, first the service for it that one can call."""
 
     def name(self) -> str:
         return "action_talk_to_person"
@@ -148,7 +147,13 @@ class ActionTalkToPerson(Action):
         data = directory()
         line = data.rules.fallback.by_community.get(result.community)
         safety = {rule.id for rule in data.rules.safety}
-        ids = [line] if line else []
+        ids: list[str] = []
+        if tracker.get_slot("last_referral"):  # the situation is known: its first service one can call
+            ids += [
+                r.service.id for r in result.referrals if r.service.channels.phones and r.reason not in safety
+            ][:1]
+        if line and line not in ids:
+            ids.append(line)
         parenting = refer(
             known.model_copy(update={"concern": Concern.PARENTING, "urgency": Urgency.ROUTINE}), now
         )

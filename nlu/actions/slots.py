@@ -6,7 +6,14 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from nlu.actions.cues import lives_there, names_an_event_place, own_role, place_spans
+from nlu.actions.cues import (
+    corrects_to,
+    departure_soon,
+    lives_there,
+    names_an_event_place,
+    own_role,
+    place_spans,
+)
 from referral_map.geography import gazetteer
 from referral_map.routing import Situation
 from referral_map.taxonomy import Concern, Language, Role, Urgency
@@ -19,10 +26,42 @@ def latest_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
+def user_texts(tracker: Tracker) -> list[str]:
+    """What the user typed since the conversation (re)started, the latest first; button presses left out."""
+    texts: list[str] = []
+    for event in tracker.events:
+        if event.get("event") in {"restart", "session_started"}:
+            texts.clear()
+        elif event.get("event") == "user":
+            text = str(event.get("text") or "")
+            if text and not text.startswith("/"):
+                texts.append(text)
+    latest = latest_text(tracker)  # already among the events, except in a tracker built by hand
+    if latest and not latest.startswith("/") and texts[-1:] != [latest]:
+        texts.append(latest)
+    return texts[::-1]
+
+
+def questions_shown(tracker: Tracker, asks: str) -> int:
+    """How many of the bot's messages since the conversation (re)started asked for `asks`."""
+    shown = 0
+    for event in tracker.events:
+        if event.get("event") in {"restart", "session_started"}:
+            shown = 0
+        elif event.get("event") == "bot":
+            custom = (event.get("data") or {}).get("custom") or {}
+            shown += isinstance(custom, dict) and custom.get("asks") == asks
+    return shown
+
+
 def locale(tracker: Tracker) -> Language:
-    """The language to answer in: this message's metadata, else the slot, else English."""
+    """The language to answer in: the one this message asked for, else this message's metadata, else the
+    slot, else English."""
     metadata = tracker.latest_message.get("metadata") or {}
-    for candidate in (metadata.get("locale"), tracker.get_slot("language")):
+    candidates = [metadata.get("locale"), tracker.get_slot("language")]
+    if (tracker.latest_message.get("intent") or {}).get("name") == "change_language":
+        candidates.reverse()
+    for candidate in candidates:
         if isinstance(candidate, str) and candidate[:2].lower() in Language.__members__.values():
             return Language(candidate[:2].lower())
     return Language.EN
@@ -40,13 +79,21 @@ def situation(tracker: Tracker, concern: Concern | None = None, urgency: Urgency
 
     Without a role slot (an emergency before the form asked), a relative the message names gives it.
     """
+    concern = concern or _choice(Concern, tracker.get_slot("concern")) or Concern.PARENTING
     return Situation(
         role=_role(tracker),
-        concern=concern or _choice(Concern, tracker.get_slot("concern")) or Concern.PARENTING,
-        urgency=urgency or _choice(Urgency, tracker.get_slot("urgency")) or Urgency.ROUTINE,
+        concern=concern,
+        urgency=urgency or _choice(Urgency, tracker.get_slot("urgency")) or _urgency_told(tracker, concern),
         municipality=_nis(tracker, tracker.get_slot("municipality")),
         language=locale(tracker),
     )
+
+
+def _urgency_told(tracker: Tracker, concern: Concern) -> Urgency:
+    """Urgent when the user wrote of a departure within days ("vlucht naar Istanbul volgende week")."""
+    if concern is Concern.TRAVEL_CONFLICT and any(departure_soon(text) for text in user_texts(tracker)):
+        return Urgency.URGENT
+    return Urgency.ROUTINE
 
 
 def _role(tracker: Tracker) -> Role:
@@ -63,7 +110,49 @@ def _nis(tracker: Tracker, value: Any) -> str | None:
         return None
     if value in gazetteer().by_nis:
         return value
-    return place_in_passing(tracker, value)
+    return place_in_message(tracker, value)
+
+
+def place_in_message(tracker: Tracker, value: str, keep_earlier: bool = True) -> str | None:
+    """The user's municipality from the places the latest message names, or the one they gave before.
+
+    Of several places, one next to a correcting word wins ("We live in Ghent. well, Merelbeke actually"),
+    then one they say they live or work in. A place named in passing ("Brussels to Gaziantep") does not
+    replace the place the user gave before (unless `keep_earlier` is off).
+    """
+    text = latest_text(tracker)
+    entities = [
+        entity
+        for entity in tracker.latest_message.get("entities") or []
+        if entity.get("entity") == "place" and isinstance(entity.get("value"), str)
+    ]
+    names = list(dict.fromkeys([str(entity["value"]) for entity in entities] or [value]))
+    readings: list[tuple[str, bool, bool]] = []  # NIS code, said home, corrected to
+    for name in names:
+        nis = place_in_passing(tracker, name)
+        if nis is None:
+            continue
+        spans = place_spans(text, name, _entity_spans(tracker, name))
+        readings.append((nis, lives_there(text, spans), corrects_to(text, spans)))
+    earlier = earlier_value(tracker, "municipality", set(gazetteer().by_nis)) if keep_earlier else None
+    corrected = [nis for nis, _, fixed in readings if fixed]
+    home = [nis for nis, said_home, _ in readings if said_home]
+    if corrected or home:
+        return (corrected or home)[-1]
+    if earlier:
+        return earlier
+    return readings[0][0] if readings else None
+
+
+def _entity_spans(tracker: Tracker, place: str) -> list[tuple[int, int]]:
+    return [
+        (entity["start"], entity["end"])
+        for entity in tracker.latest_message.get("entities") or []
+        if entity.get("entity") == "place"
+        and entity.get("value") == place
+        and isinstance(entity.get("start"), int)
+        and isinstance(entity.get("end"), int)
+    ]
 
 
 def place_in_passing(tracker: Tracker, place: str) -> str | None:
@@ -77,15 +166,7 @@ def place_in_passing(tracker: Tracker, place: str) -> str | None:
     if nis is None:
         return None
     text = latest_text(tracker)
-    entity_spans = [
-        (entity["start"], entity["end"])
-        for entity in tracker.latest_message.get("entities") or []
-        if entity.get("entity") == "place"
-        and entity.get("value") == place
-        and isinstance(entity.get("start"), int)
-        and isinstance(entity.get("end"), int)
-    ]
-    spans = place_spans(text, place, entity_spans)
+    spans = place_spans(text, place, _entity_spans(tracker, place))
     if names_an_event_place(text, spans) and not lives_there(text, spans):
         return None
     return nis

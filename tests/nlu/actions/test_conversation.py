@@ -1,6 +1,6 @@
 """Session start, language changes and starting over."""
 
-from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 
 from nlu.actions.conversation import ActionChangeLanguage, ActionSessionStart, ActionStartOver
 from tests.nlu.actions.conftest import MakeTracker, run
@@ -32,6 +32,22 @@ def test_change_language(tracker: MakeTracker) -> None:
     [message], events = run(ActionChangeLanguage(), tracker(intent="change_language"))
     assert message["asks"] == "language" and len(message["buttons"]) == 4
     assert events == []
+
+
+def test_change_language_to_the_one_the_message_is_written_in(tracker: MakeTracker) -> None:
+    """ "mag ik verder in het Nederlands? mijn Frans is ..." names two languages; the bot read Dutch."""
+    entities = [{"entity": "language", "value": "nl"}, {"entity": "language", "value": "fr"}]
+    said = tracker({"language": "fr"}, intent="change_language", entities=entities, locale="nl")
+    [message], events = run(ActionChangeLanguage(), said)
+    assert message == {"template": "language_changed", "args": {"language": "nl"}}
+    assert events == [SlotSet("language", "nl")]
+
+
+def test_change_language_after_a_referral_gives_it_again(tracker: MakeTracker) -> None:
+    entities = [{"entity": "language", "value": "nl"}]
+    slots = {"language": "fr", "last_referral": '{"concern": "radicalisation"}'}
+    [_], events = run(ActionChangeLanguage(), tracker(slots, intent="change_language", entities=entities))
+    assert events == [SlotSet("language", "nl"), FollowupAction("action_refer")]
 
 
 def test_start_over_keeps_the_language(tracker: MakeTracker) -> None:

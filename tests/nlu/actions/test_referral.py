@@ -146,7 +146,7 @@ def test_an_emergency_takes_its_concern_from_the_likeliest_situation(tracker: Ma
     [
         ("weapon", "describe_parenting", "violence_threat", "emergency", "emergency-112"),
         ("missing_child", "describe_radicalisation", "radicalisation", "emergency", "emergency-112"),
-        ("suicidal_intent", "describe_parenting", "self_harm", "routine", "zelfmoordlijn-1813"),
+        ("suicidal_intent", "describe_parenting", "self_harm", "urgent", "zelfmoordlijn-1813"),
     ],
 )
 def test_the_bots_danger_verdict_decides_urgency_and_concern(
