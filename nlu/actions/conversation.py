@@ -10,13 +10,13 @@ from rasa_sdk.events import (
     ActiveLoop,
     AllSlotsReset,
     EventType,
-    FollowupAction,
     SessionStarted,
     SlotSet,
 )
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from nlu.actions.referral import refer_again
 from nlu.actions.slots import UNKNOWN, locale
 from protocol.messages import Asks, Template, language_buttons, message
 from referral_map.geography import gazetteer
@@ -72,11 +72,10 @@ class ActionChangeLanguage(Action):
             )
             return []
         dispatcher.utter_message(json_message=message(Template.LANGUAGE_CHANGED, args={"language": wanted}))
-        events: list[EventType] = [SlotSet("language", wanted)]
         if tracker.get_slot("last_referral") and wanted != tracker.get_slot("language"):
             # The services were given in the other language: again in this one (in Brussels, other services).
-            events.append(FollowupAction("action_refer"))
-        return events
+            return refer_again(dispatcher, tracker, {"language": wanted})
+        return [SlotSet("language", wanted)]
 
 
 class ActionStartOver(Action):

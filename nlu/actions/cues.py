@@ -16,12 +16,12 @@ import unicodedata
 
 from referral_map.taxonomy import Role
 
-# Something that happened somewhere; a word containing one of these counts ("bomaanslag", "attentats").
+# Something that happened somewhere, or where someone is held; a word containing one of these counts ("bomaanslag", "attentats").
 EVENT_WORDS = {
-    "nl": "aanslag aanval schietpartij steekpartij explosie ontploffing gijzeling rellen betoging",
-    "fr": "attentat attaque fusillade explosion emeute otage manifestation",
-    "de": "anschlag angriff attentat schiesserei explosion amoklauf geiselnahme krawall",
-    "en": "attack bombing shooting stabbing explosion hostage demonstration",
+    "nl": "aanslag aanval schietpartij steekpartij explosie ontploffing gijzeling rellen betoging gevangenis",
+    "fr": "attentat attaque fusillade explosion emeute otage manifestation prison",
+    "de": "anschlag angriff attentat schiesserei explosion amoklauf geiselnahme krawall gefangnis",
+    "en": "attack bombing shooting stabbing explosion hostage demonstration prison jail",
 }
 # The writer lives or works at the place: "ik woon in X", "j'habite à X", "we work in X".
 RESIDENCE_WORDS = {
@@ -38,6 +38,8 @@ CORRECTION_WORDS = {
     "en": "actually rather no sorry well",
 }
 CORRECTION_AFTER = 2  # "Merelbeke actually": how many words after a place are read
+# "we wonen in X", "on habite à X": the words between a residence word and the place.
+HOME_PREPOSITIONS = frozenset(["in", "te", "a", "au", "aux", "bij", "near"])
 # "X, waar ik woon": one of these right after the place, then a residence word.
 WHERE_WORDS = {"nl": "waar", "fr": "ou", "de": "wo", "en": "where"}
 # "ik woon daar", "j'y habite", "we live there": one of these next to a residence word.
@@ -269,6 +271,10 @@ WORKPLACES: dict[Role, str] = {
     "psychologist huisarts medecin arzt doctor maatschappelijk assistant social",
 }
 WORK_WINDOW = 8
+# Read as whole words only: "the pastoral lead at a secondary school" is no pastor.
+WHOLE_WORDS_ONLY = frozenset(
+    ["pastor", "pastoor", "pasteur", "priester", "pfarrer", "church", "parish", "rabbijn", "rabbin"]
+)
 
 
 def _work_nouns() -> list[tuple[Role, frozenset[str]]]:
@@ -294,10 +300,70 @@ def work_role(text: str) -> Role | None:
                 for role, nouns in WORK_NOUNS:
                     # compounds: "jeugdhuiswerking", "Sekundarschule", "basisschool"
                     if parts & nouns or any(
-                        word.startswith(noun) or word.endswith(noun) for noun in nouns if len(noun) >= 6
+                        word.startswith(noun) or word.endswith(noun)
+                        for noun in nouns
+                        if len(noun) >= 6 and noun not in WHOLE_WORDS_ONLY
                     ):
                         return role
-    return Role.TEACHER if TEACHING.search(" ".join(tokens)) else None
+    if TEACHING.search(" ".join(tokens)):
+        return Role.TEACHER
+    return introduced_as(tokens)
+
+
+# "Bonjour, assistante sociale au CPAS.", "Juf hier.": a job title as the message's first word after a greeting.
+GREETING_WORDS = frozenset(
+    [
+        "hallo",
+        "hello",
+        "hi",
+        "hey",
+        "dag",
+        "goeiedag",
+        "goedendag",
+        "goeiemiddag",
+        "goedemiddag",
+        "goedenavond",
+        "goeieavond",
+        "beste",
+        "bonjour",
+        "bonsoir",
+        "salut",
+        "slt",
+        "bjr",
+        "guten",
+        "tag",
+        "abend",
+        "morgen",
+        "madame",
+        "monsieur",
+        "mevrouw",
+        "meneer",
+        "salam",
+        "salaam",
+        "alaykoum",
+        "aleikum",
+        "alaikum",
+        "assalamu",
+        "as",
+        "assalam",
+    ]
+)
+JOB_TITLES: dict[Role, str] = {
+    Role.TEACHER: "leerkracht leraar lerares juf meester leerlingenbegeleider prof professeur professeure "
+    "enseignant enseignante institutrice instituteur lehrer lehrerin schulleiter schulleiterin teacher",
+    Role.IMAM: "imam pastor pastoor dominee priester pasteur pretre pfarrer priest rabbi",
+    Role.YOUTH_WORKER: "jeugdwerker straathoekwerker opvoeder animateur animatrice educateur educatrice "
+    "jugendarbeiter jugendarbeiterin streetworker sozialarbeiter sozialarbeiterin erzieher erzieherin",
+    Role.PROFESSIONAL: "assistant assistante psycholoog psychologue psychologe psychologist huisarts medecin "
+    "arzt doctor preventiewerker",
+}
+TITLES = [(role, frozenset(listed.split())) for role, listed in JOB_TITLES.items()]
+
+
+def introduced_as(tokens: list[str]) -> Role | None:
+    """The role of a job title that opens the message, greetings aside."""
+    opening = next((token for token in tokens if token not in GREETING_WORDS), None)
+    return next((role for role, titles in TITLES if opening in titles), None)
 
 
 # "ik ben 15", "j'ai 16 ans", "ich bin 15", "im a student too, 19": a young person writing about themself.

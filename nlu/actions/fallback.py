@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from nlu.actions.cues import lives_there, own_role, place_spans
+from nlu.actions.corrections import correction_after_referral
 from nlu.actions.form import FORM
-from nlu.actions.slots import latest_text, place_in_passing
+from nlu.actions.referral import refer_again
+from nlu.actions.slots import latest_text
 from nlu.actions.story import says_thanks, story_reading
 from protocol.messages import (
     START_OVER_BUTTON,
@@ -40,9 +41,9 @@ class ActionClarify(Action):
                 json_message=message(Template.YOU_ARE_WELCOME, buttons=[START_OVER_BUTTON])
             )
             return []
-        corrected = _correction_after_referral(tracker)
+        corrected = correction_after_referral(tracker)
         if corrected:  # "oei nee, daar werk ik. we wonen in Nevele": the referral is done again
-            return [*corrected, FollowupAction("action_refer")]
+            return refer_again(dispatcher, tracker, corrected)
         if (tracker.active_loop or {}).get("name") == FORM:
             # The form asks its own question next; offer the story's likeliest concerns there, once.
             if tracker.get_slot("concern") or tracker.get_slot("concern_asked"):
@@ -90,22 +91,3 @@ class ActionDefaultFallback(Action):
             )
         )
         return [UserUtteranceReverted()]
-
-
-def _correction_after_referral(tracker: Tracker) -> list[EventType]:
-    """After a referral, a message the model could not read that names the user's own place or role."""
-    if not tracker.get_slot("last_referral"):
-        return []
-    text = latest_text(tracker)
-    events: list[EventType] = []
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "place" and isinstance(entity.get("value"), str):
-            nis = place_in_passing(tracker, entity["value"])
-            said_home = lives_there(text, place_spans(text, entity["value"], []))
-            if nis and said_home and nis != tracker.get_slot("municipality"):
-                events.append(SlotSet("municipality", nis))
-                break
-    role = own_role(text)
-    if role and role.value != tracker.get_slot("role"):
-        events.append(SlotSet("role", role.value))
-    return events

@@ -14,6 +14,7 @@ from nlu.actions.cues import declines, own_role, restates, work_role, young_self
 from nlu.actions.slots import (
     UNKNOWN,
     earlier_value,
+    home_named,
     latest_text,
     locale,
     place_in_message,
@@ -169,6 +170,9 @@ class ValidateReferralForm(FormValidationAction):
         # whatever the form asked: "1040" while the concern is asked answers where.
         if _is_a_place(text):
             return {"municipality": text}
+        home = None if _place_entities(tracker) else home_named(text)  # a place the model did not tag
+        if home and home != tracker.get_slot("municipality"):
+            return {"municipality": home}
         if tracker.get_slot("municipality") or tracker.get_slot("requested_slot") != "municipality":
             return {}
         # Declined, asked twice, or thanked: the user wants the referral now, not another question.
@@ -182,6 +186,8 @@ class ValidateReferralForm(FormValidationAction):
         text = str(value or "").strip()
         if text.lower() == UNKNOWN:
             return {"municipality": UNKNOWN}
+        if not _place_entities(tracker) and text == home_named(latest_text(tracker)):
+            return {"municipality": text}  # "we wonen in houthalen", read by the extraction above
         if not _answers_place_question(tracker, text):
             # Named in passing: taken only when certain, else dropped without a word (the form asks later),
             # and never at the cost of a place the user gave before ("na de aanslag in Brussel").

@@ -11,12 +11,14 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from nlu.actions.corrections import correction_after_referral
 from nlu.actions.map_source import directory, refer
 from nlu.actions.slots import situation
 from protocol import payloads
 from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, READING_KEY, danger_of
 from protocol.messages import (
     START_OVER_BUTTON,
+    TALK_TO_PERSON_BUTTON,
     Asks,
     ButtonTemplate,
     ServiceRef,
@@ -26,7 +28,8 @@ from protocol.messages import (
     referral,
 )
 from protocol.payloads import concern_of
-from referral_map.taxonomy import Concern, Urgency
+from referral_map.routing import Situation
+from referral_map.taxonomy import Concern, Language, Role, Urgency
 
 PRE_EMPTING_INTENTS = {
     "emergency": (None, Urgency.EMERGENCY),
@@ -44,14 +47,33 @@ class ActionRefer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        now = dt.datetime.now(dt.UTC)
-        known = situation(tracker)
-        key = json.dumps(known.ids(), sort_keys=True)
-        if key == tracker.get_slot("last_referral"):  # nothing changed: say so, do not send it all again
-            dispatcher.utter_message(json_message=message(Template.SAME_REFERRAL))
-            return [SlotSet("clarified", False)]
-        dispatcher.utter_message(json_message=referral(refer(known, now), at=now))
-        return [SlotSet("clarified", False), SlotSet("last_referral", key)]
+        return _refer(dispatcher, tracker, situation(tracker))
+
+
+def refer_again(
+    dispatcher: CollectingDispatcher, tracker: Tracker, changes: dict[str, Any]
+) -> list[EventType]:
+    """The slots `changes` sets, and the referral for the situation they change, in this same action.
+
+    (A `FollowupAction` would leave Rasa's policies after it with no rule to follow: the fallback menu.)"""
+    known = situation(tracker)
+    updates = {
+        "role": Role(changes["role"]) if "role" in changes else known.role,
+        "municipality": changes.get("municipality", known.municipality),
+        "language": Language(changes["language"]) if "language" in changes else known.language,
+    }
+    slots: list[EventType] = [SlotSet(slot, value) for slot, value in changes.items()]
+    return slots + _refer(dispatcher, tracker, known.model_copy(update=updates))
+
+
+def _refer(dispatcher: CollectingDispatcher, tracker: Tracker, known: Situation) -> list[EventType]:
+    now = dt.datetime.now(dt.UTC)
+    key = json.dumps(known.ids(), sort_keys=True)
+    if key == tracker.get_slot("last_referral"):  # nothing changed: say so, do not send it all again
+        dispatcher.utter_message(json_message=message(Template.SAME_REFERRAL))
+        return [SlotSet("clarified", False)]
+    dispatcher.utter_message(json_message=referral(refer(known, now), at=now))
+    return [SlotSet("clarified", False), SlotSet("last_referral", key)]
 
 
 class ActionAskFeedback(Action):
@@ -72,6 +94,27 @@ class ActionAskFeedback(Action):
         ]
         dispatcher.utter_message(json_message=message(Template.ASK_FEEDBACK, Asks.FEEDBACK, buttons))
         return [SlotSet("feedback_asked", True)]
+
+
+class ActionFeedbackAnswer(Action):
+    """ "Yes" or "no" to "did this help?"; unless the message corrects the situation ("nee, we wonen in
+    Nevele"): then the referral is done again."""
+
+    def name(self) -> str:
+        return "action_feedback_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        corrected = correction_after_referral(tracker)
+        if corrected:
+            return refer_again(dispatcher, tracker, corrected)
+        if (tracker.latest_message.get("intent") or {}).get("name") == "deny":
+            reply = message(Template.FEEDBACK_SORRY, buttons=[TALK_TO_PERSON_BUTTON, START_OVER_BUTTON])
+        else:
+            reply = message(Template.FEEDBACK_THANKS, buttons=[START_OVER_BUTTON])
+        dispatcher.utter_message(json_message=reply)
+        return []
 
 
 class ActionEmergencyReferral(Action):

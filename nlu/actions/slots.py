@@ -7,12 +7,15 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from nlu.actions.cues import (
+    HOME_PREPOSITIONS,
+    RESIDENCE,
     corrects_to,
     departure_soon,
     lives_there,
     names_an_event_place,
     own_role,
     place_spans,
+    words,
 )
 from referral_map.geography import gazetteer
 from referral_map.routing import Situation
@@ -142,6 +145,24 @@ def place_in_message(tracker: Tracker, value: str, keep_earlier: bool = True) ->
     if earlier:
         return earlier
     return readings[0][0] if readings else None
+
+
+HOME_WORDS = 3  # "we wonen in sint agatha berchem": up to three words after "in" are tried as a place
+
+
+def home_named(text: str) -> str | None:
+    """The NIS code of the place after "we wonen in", "on habite à", "wir wohnen in", "we live in", as the
+    gazetteer knows it, for the places the model did not tag ("ik ben zijn vader. we wonen in houthalen")."""
+    tokens = words(text)
+    for i, token in enumerate(tokens[:-1]):
+        if token not in RESIDENCE or tokens[i + 1] not in HOME_PREPOSITIONS:
+            continue
+        following = tokens[i + 2 : i + 2 + HOME_WORDS]
+        for size in range(len(following), 0, -1):
+            nis = gazetteer().nis_of(" ".join(following[:size]), forgive_typos=False)
+            if nis:
+                return nis
+    return None
 
 
 def _entity_spans(tracker: Tracker, place: str) -> list[tuple[int, int]]:

@@ -1,6 +1,6 @@
 """Session start, language changes and starting over."""
 
-from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 
 from nlu.actions.conversation import ActionChangeLanguage, ActionSessionStart, ActionStartOver
 from tests.nlu.actions.conftest import MakeTracker, run
@@ -46,8 +46,11 @@ def test_change_language_to_the_one_the_message_is_written_in(tracker: MakeTrack
 def test_change_language_after_a_referral_gives_it_again(tracker: MakeTracker) -> None:
     entities = [{"entity": "language", "value": "nl"}]
     slots = {"language": "fr", "last_referral": '{"concern": "radicalisation"}'}
-    [_], events = run(ActionChangeLanguage(), tracker(slots, intent="change_language", entities=entities))
-    assert events == [SlotSet("language", "nl"), FollowupAction("action_refer")]
+    [changed, again], events = run(
+        ActionChangeLanguage(), tracker(slots, intent="change_language", entities=entities)
+    )
+    assert changed["template"] == "language_changed" and again["referral"]["situation"]["language"] == "nl"
+    assert events[0] == SlotSet("language", "nl") and events[-1]["name"] == "last_referral"
 
 
 def test_start_over_keeps_the_language(tracker: MakeTracker) -> None:

@@ -153,3 +153,24 @@ def test_a_departure_within_days_makes_travel_urgent(tracker: MakeTracker) -> No
     slots = {"concern": "travel_conflict", "role": "parent"}
     assert situation(tracker(slots, text=text, events=[user(text)])).urgency is Urgency.URGENT
     assert situation(tracker(slots, text="hij wil naar Syrië")).urgency is Urgency.ROUTINE
+
+
+def test_a_job_title_that_opens_the_message_says_who_writes() -> None:
+    assert work_role("Bonjour, assistante sociale au CPAS.") is Role.PROFESSIONAL
+    assert work_role("Juf hier, ik heb een vraag") is Role.TEACHER
+    assert work_role("dag, mijn zoon is 15") is None
+
+
+def test_a_home_the_model_did_not_tag_is_read_from_we_live_in(tracker: MakeTracker) -> None:
+    text = "ik ben zijn vader. we wonen in houthalen"
+    had = {"municipality": "71072"}  # Hasselt, from "he is in prison in Hasselt"
+    latest = tracker(had, intent="inform_role", text=text, events=[user(text)])
+    extracted = ValidateReferralForm().extract_municipality(CollectingDispatcher(), latest, {})
+    assert extracted == {"municipality": "72039"}  # Houthalen-Helchteren
+    assert validate_municipality(latest, "72039")[0] == {"municipality": "72039"}
+
+
+def test_the_place_of_a_prison_is_not_the_users_place(tracker: MakeTracker) -> None:
+    text = "my son was arrested last week, he is in prison in Hasselt now"
+    latest = tracker(text=text, entities=places(text, "Hasselt"), events=[user(text)])
+    assert validate_municipality(latest, "Hasselt")[0] == {"municipality": None}

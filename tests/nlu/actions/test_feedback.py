@@ -1,0 +1,48 @@
+""" "Did this help?": asked once a conversation; a yes or no that also corrects the situation redoes the
+referral."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+
+from nlu.actions.referral import ActionAskFeedback, ActionFeedbackAnswer
+from tests.nlu.actions.conftest import MakeTracker, run
+
+QUESTION = {"event": "bot", "data": {"custom": {"template": "ask_feedback", "asks": "feedback"}}}
+
+
+def said(text: str, intent: str) -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}}
+
+
+def test_the_question_is_asked_after_the_first_referral(tracker: MakeTracker) -> None:
+    [question], events = run(ActionAskFeedback(), tracker())
+    assert question["asks"] == "feedback" and events == [SlotSet("feedback_asked", True)]
+
+
+def test_it_is_asked_once_a_conversation(tracker: MakeTracker) -> None:
+    went_on = [QUESTION, said("eigenlijk gaat het om iets anders", "describe_professional_support")]
+    assert run(ActionAskFeedback(), tracker({"feedback_asked": True}, events=went_on)) == ([], [])
+
+
+def test_yes_or_no_get_a_closing_line(tracker: MakeTracker) -> None:
+    [thanks], events = run(ActionFeedbackAnswer(), tracker(intent="affirm", text="ja hoor"))
+    assert thanks["template"] == "feedback_thanks" and events == []
+    [sorry], _ = run(ActionFeedbackAnswer(), tracker(intent="deny", text="nee"))
+    assert sorry["template"] == "feedback_sorry"
+    assert [b["payload"] for b in sorry["buttons"]] == ["/ask_human", "/start_over"]
+
+
+def test_a_no_that_corrects_the_place_redoes_the_referral(tracker: MakeTracker) -> None:
+    text = "nee sorry, daar werk ik. we wonen in Nevele"
+    entities = [{"entity": "place", "value": "Nevele", "start": 36, "end": 42}]
+    referred = {"last_referral": "{}", "municipality": "41002", "role": "parent"}
+    replies, events = run(
+        ActionFeedbackAnswer(), tracker(referred, intent="deny", text=text, entities=entities)
+    )
+    [again] = replies
+    assert again["referral"]["situation"]["municipality"] == "44083"
+    assert events[0] == SlotSet("municipality", "44083")
+    assert events[-1]["name"] == "last_referral"
