@@ -6,7 +6,7 @@ from telegram import BotCommand, Update
 
 from bot.i18n import N_, _, language_name, use_language
 from bot.telegram.context import TelegramApplication, WegwijzerContext
-from bot.telegram.keyboards import LANGUAGE_PREFIX, with_menu
+from bot.telegram.keyboards import LANGUAGE_PREFIX, emergency_keyboard, with_menu
 from bot.telegram.replies import converse, show
 from bot.templates import Button
 from protocol import payloads
@@ -24,10 +24,20 @@ COMMANDS = {
 }
 
 
+EMERGENCY_KEY_NOTE = N_("In danger right now? The key below gives the emergency numbers at any moment.")
+
+
 async def start(update: Update, context: WegwijzerContext) -> None:
-    """/start: stores nothing; welcomes the user and asks what is going on, with the concern menu."""
+    """/start: stores nothing; welcomes the user and asks what is going on, with the concern menu; then
+    puts the emergency key under the text field, where it stays."""
     welcome = context.bot_data.service.own(Template.WELCOME, context.language)
     await show(update, context, [with_menu(welcome, context.language)])
+    if update.effective_chat is not None:
+        with use_language(context.language):
+            note = _(EMERGENCY_KEY_NOTE)
+        await context.bot.send_message(
+            update.effective_chat.id, note, reply_markup=emergency_keyboard(context.language)
+        )
 
 
 async def help(update: Update, context: WegwijzerContext) -> None:

@@ -7,9 +7,9 @@ The language buttons of /language carry "lang:" + the language code and never re
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.i18n import use_language
+from bot.i18n import N_, _, use_language
 from bot.telegram.context import ChatData
 from bot.templates import Button, Rendered, titled
 from protocol.messages import concern_buttons
@@ -20,6 +20,8 @@ REMEMBERED_PAYLOADS = 200  # per chat, for button payloads too long to travel in
 LANGUAGE_PREFIX = "lang:"
 DIRECT_PREFIX = "="  # "=" + the payload itself
 KEY_PREFIX = "#"  # "#" + a short key into ChatData.payloads
+# The key that stays under the text field: pressed, it sends its label, answered with the emergency numbers.
+EMERGENCY_KEY = N_("Danger now? 112")
 
 
 def remember(chat_data: ChatData, payload: str) -> str:
@@ -74,3 +76,19 @@ def with_menu(rendered: Rendered, language: Language) -> Rendered:
     """The message with the concern menu as its buttons."""
     rendered.buttons = concern_menu(language)
     return rendered
+
+
+def emergency_keyboard(language: Language) -> ReplyKeyboardMarkup:
+    """One key, always shown under the text field, in the user's language."""
+    with use_language(language):
+        label = _(EMERGENCY_KEY)
+    return ReplyKeyboardMarkup([[KeyboardButton(label)]], resize_keyboard=True, is_persistent=True)
+
+
+def is_emergency_key(text: str) -> bool:
+    """Whether a message is the emergency key's label, in any of the four languages."""
+    labels = set()
+    for language in Language:
+        with use_language(language):
+            labels.add(_(EMERGENCY_KEY))
+    return text.strip() in labels

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.telegram.context import WegwijzerContext
-from bot.telegram.keyboards import payload_of, with_menu
+from bot.telegram.keyboards import is_emergency_key, payload_of, with_menu
 from bot.telegram.replies import converse, show
+from protocol import payloads
 from protocol.messages import Template
 from protocol.payloads import parse_payload
 
@@ -14,8 +15,12 @@ from protocol.payloads import parse_payload
 async def text(update: Update, context: WegwijzerContext) -> None:
     """Free text: sent to the chat core as the user wrote it; shows whatever it asks or refers next."""
     message = update.message
-    if message is not None and message.text is not None:
-        await converse(update, context, text=message.text)
+    if message is None or message.text is None:
+        return
+    if is_emergency_key(message.text):  # the key under the text field: the numbers at once
+        await converse(update, context, payload=payloads.EMERGENCY)
+        return
+    await converse(update, context, text=message.text)
 
 
 async def button(update: Update, context: WegwijzerContext) -> None:

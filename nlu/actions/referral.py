@@ -57,11 +57,13 @@ def refer_again(
 
     (A `FollowupAction` would leave Rasa's policies after it with no rule to follow: the fallback menu.)"""
     known = situation(tracker)
+    role = Role(changes["role"]) if "role" in changes else known.role
     updates = {
-        "role": Role(changes["role"]) if "role" in changes else known.role,
+        "role": role,
         "municipality": changes.get("municipality", known.municipality),
         "language": Language(changes["language"]) if "language" in changes else known.language,
     }
+    changes = {**changes, "role": role.value}  # also undoes a stray role entity the slot took
     slots: list[EventType] = [SlotSet(slot, value) for slot, value in changes.items()]
     return slots + _refer(dispatcher, tracker, known.model_copy(update=updates))
 

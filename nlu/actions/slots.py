@@ -101,7 +101,10 @@ def _urgency_told(tracker: Tracker, concern: Concern) -> Urgency:
 
 def _role(tracker: Tracker) -> Role:
     """The role slot; parent or family as the writer's own words say it; without a slot, those words."""
-    role: Role | None = _choice(Role, tracker.get_slot("role"))
+    # Outside the form nothing validates the slot: a stray entity ("Deinze") leaves the role given before.
+    role: Role | None = _choice(Role, tracker.get_slot("role")) or _choice(
+        Role, earlier_value(tracker, "role", {r.value for r in Role})
+    )
     if role is None or role in {Role.PARENT, Role.FAMILY}:
         return own_role(latest_text(tracker)) or role or Role.UNKNOWN
     return role

@@ -279,7 +279,8 @@ class BotApi:
             "from": BOT_USER,
             "text": shown,
         }
-        if params.get("reply_markup"):
+        # As Telegram does: a message carries its inline keyboard; a reply keyboard stays with the chat.
+        if (params.get("reply_markup") or {}).get("inline_keyboard"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message_id)] = message
         return message

@@ -29,6 +29,25 @@ def test_emergency_gives_112_and_101_first(settings: Settings) -> None:
     play(settings, scenario)
 
 
+def test_start_leaves_an_emergency_key_under_the_text_field_that_gives_112_first(settings: Settings) -> None:
+    async def scenario(harness: Harness) -> None:
+        person = harness.person("fr")
+        welcome = await person.command("start")
+        keys = [
+            m.params["reply_markup"]
+            for m in sent(welcome)
+            if "keyboard" in (m.params.get("reply_markup") or {})
+        ]
+        assert len(keys) == 1 and keys[0]["is_persistent"] is True
+        [[key]] = keys[0]["keyboard"]
+        assert "112" in key["text"]
+        answer = await person.say(key["text"])
+        _intro, cards, _summary = referral_parts(answer)
+        assert "<b>112</b>" in cards[0] and "<b>101</b>" in cards[1]
+
+    play(settings, scenario)
+
+
 def test_choosing_french_makes_later_replies_french(settings: Settings) -> None:
     async def scenario(harness: Harness) -> None:
         person = harness.person("en")
@@ -44,7 +63,7 @@ def test_choosing_french_makes_later_replies_french(settings: Settings) -> None:
         assert any(c.method == "editMessageReplyMarkup" for c in confirmation)
         assert harness.service.language_of(person.session, None) == (Language.FR, True)
         welcome = await person.command("start")
-        assert shown(welcome) == [rendered(harness.service, "welcome", Language.FR)]
+        assert shown(welcome)[0] == rendered(harness.service, "welcome", Language.FR)
         answer = await person.press(title("concern_radicalisation", Language.FR))
         if any(b["text"] == title("role_parent", Language.FR) for c in sent(answer) for b in c.buttons):
             answer = await person.press(title("role_parent", Language.FR))

@@ -35,7 +35,7 @@ def test_a_conversation_from_start_to_referral(
     async def scenario(harness: Harness) -> None:
         parent = harness.person(language_code)
         welcome = await parent.command("start")
-        assert shown(welcome) == [rendered(harness.service, "welcome", language)]
+        assert shown(welcome)[0] == rendered(harness.service, "welcome", language)
         assert title("concern_radicalisation", language) in [b["text"] for b in sent(welcome)[0].buttons]
         conversation = await parent.say(story)
         answer = conversation
