@@ -17,7 +17,8 @@ from tests.conftest import FIGURES
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "conversations" / "scripts.jsonl"
 # A no-regression floor on conversations that end with the right referral.
-RIGHT_FLOOR = 0.7  # 37 of 48 on 2026-11-30 (evening): what fails is the model reading one concern for a near one
+# 37 of 48 on 2026-11-30 (evening): what fails is mostly the model reading one concern for a near one.
+RIGHT_FLOOR = 0.7
 
 
 def test_scripted_conversations_through_the_http_api(http_api: str, artifacts: Path) -> None:
