@@ -42,6 +42,10 @@ class ChatReply:
     messages: list[Rendered] = field(default_factory=list)
 
 
+class NoAnswerError(httpx.HTTPError):
+    """Rasa answered a turn with no message: its action server is down or failed (Rasa only logs that)."""
+
+
 class RasaClient:
     """Rasa's REST channel and HTTP API, over loopback.
 
@@ -49,7 +53,7 @@ class RasaClient:
     Rasa's own API cannot (replacing the events by none leaves every stored event in place).
     """
 
-    def __init__(self, base_url: str, timeout: float = 20.0, tracker_db_url: str | None = None) -> None:
+    def __init__(self, base_url: str, timeout: float = 5.0, tracker_db_url: str | None = None) -> None:
         self.base_url = base_url
         self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
         self.tracker_db = create_engine(tracker_db_url) if tracker_db_url else None
@@ -60,7 +64,10 @@ class RasaClient:
             "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata}
         )
         response.raise_for_status()
-        return [item["custom"] for item in response.json() if isinstance(item.get("custom"), dict)]
+        answers = [item["custom"] for item in response.json() if isinstance(item.get("custom"), dict)]
+        if not answers:  # Rasa answers every turn; nothing at all means its action server failed
+            raise NoAnswerError(f"Rasa answered {sender[:8]}... with no message")
+        return answers
 
     async def forget(self, sender: str) -> None:
         """Rasa keeps nothing of the conversation: its stored events are deleted, and the tracker it holds

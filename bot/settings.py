@@ -32,6 +32,9 @@ class Settings(BaseModel):
     rate_per_session: int = Field(default=30, ge=1)
     rate_per_address: int = Field(default=300, ge=1)
     cors_origins: list[str] = Field(default_factory=list)  # other sites allowed to call the HTTP API
+    # Seconds the bot waits for Rasa's answer before it answers in the reduced mode itself (a turn takes
+    # about 0.1 s; a worried parent should not wait longer than a few seconds for anything).
+    rasa_timeout: float = Field(default=5.0, gt=0, le=60)
 
     @field_validator("webhook_url")
     @classmethod
@@ -77,6 +80,7 @@ class Settings(BaseModel):
             "tracker_db_url": os.environ.get("WEGWIJZER_TRACKER_DB_URL"),
             "rate_per_session": os.environ.get("WEGWIJZER_RATE_PER_SESSION"),
             "rate_per_address": os.environ.get("WEGWIJZER_RATE_PER_ADDRESS"),
+            "rasa_timeout": os.environ.get("WEGWIJZER_RASA_TIMEOUT"),
             "cors_origins": [
                 origin.strip()
                 for origin in os.environ.get("WEGWIJZER_CORS_ORIGINS", "").split(",")
