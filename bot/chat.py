@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.danger import assess
 from bot.i18n import use_language
@@ -109,15 +111,30 @@ class ChatService:
         self.retention_days = retention_days
         self.renderer = Renderer(directory)
 
+    def _stored_locale(self, session: str) -> tuple[str, bool] | None:
+        """The session's stored language; None when the session store cannot be read (locked, gone)."""
+        try:
+            return self.store.get_locale(session)
+        except SQLAlchemyError as error:
+            log.warning("session store unreadable (%s): answering without it", type(error).__name__)
+            return None
+
+    def _touch(self, session: str, language: Language, chosen: bool) -> None:
+        """Keep the session's language; a store that cannot be written loses that, not the user's turn."""
+        try:
+            self.store.touch(session, language.value, chosen)
+        except SQLAlchemyError as error:
+            log.warning("session store unwritable (%s): answering without it", type(error).__name__)
+
     def language_of(self, session: str, offered: Language | None) -> tuple[Language, bool]:
         """The session's language and whether the user chose it; else what the channel offered."""
-        stored = self.store.get_locale(session)
+        stored = self._stored_locale(session)
         if stored and (stored[1] or offered is None):
             return Language(stored[0]), stored[1]
         return offered or Language.EN, False
 
     def set_language(self, session: str, language: Language) -> None:
-        self.store.touch(session, language.value, chosen=True)
+        self._touch(session, language, chosen=True)
 
     async def handle(
         self,
@@ -127,7 +144,7 @@ class ChatService:
         locale: Language | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> ChatReply:
-        under_way = self.store.get_locale(session) is not None
+        under_way = self._stored_locale(session) is not None
         language, chosen = self.language_of(session, locale)
         notices: list[Mapping[str, Any]] = []
         sent = payload if payload is not None else (text or "")
@@ -142,7 +159,7 @@ class ChatService:
             danger = assess(sent)  # before anything else: safety first (docs/DESIGN.md section 6)
             detected, other = read_language(sent)  # the wide detector once per message
             if other and danger is None:  # Turkish is not German: ask, in that language where we can
-                self.store.touch(session, language.value, chosen)
+                self._touch(session, language, chosen)
                 question = message(
                     Template.OTHER_LANGUAGE, Asks.LANGUAGE, language_buttons(), {"other": other}
                 )
@@ -158,9 +175,10 @@ class ChatService:
             wanted = payloads.language_of(payload)
             if wanted:
                 language, chosen = wanted, True
-        self.store.touch(session, language.value, chosen)
+        self._touch(session, language, chosen)
         if payload in {payloads.FEEDBACK_HELPFUL, payloads.FEEDBACK_NOT_HELPFUL}:
-            self.store.record_feedback(session, payload == payloads.FEEDBACK_HELPFUL)
+            with contextlib.suppress(SQLAlchemyError):  # feedback is counted when it can be
+                self.store.record_feedback(session, payload == payloads.FEEDBACK_HELPFUL)
         context = {k: v for k, v in (metadata or {}).items() if k in {"role", "municipality"}}
         if payload == payloads.EMERGENCY:  # /emergency and the emergency button: at once, from the map
             return self._reply(session, language, False, [self._emergency(language, context)])
@@ -174,7 +192,7 @@ class ChatService:
         for answer in answers:
             if answer.get("template") == Template.LANGUAGE_CHANGED:
                 language = Language(answer.get("args", {}).get("language", language.value))
-                self.store.touch(session, language.value, chosen=True)
+                self._touch(session, language, chosen=True)
         return self._reply(session, language, False, [*notices, *answers])
 
     async def forget(self, session: str) -> bool:

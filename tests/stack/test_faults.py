@@ -1,0 +1,168 @@
+"""Faults injected into a running stack of our own: Rasa slow, the action server or Rasa stopped in the
+middle of a conversation, the session store locked. The user always gets an answer within the budget,
+a late turn still reaches Rasa, and the conversation goes on where it was once the part is back."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import sqlite3
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.chat import ChatReply, ChatService, RasaClient
+from bot.sessions import SessionStore
+from referral_map import db
+from referral_map.directory import load_directory
+from referral_map.taxonomy import Language
+from stack.processes import Stack, answers, free_port
+from tests.auxil.faults import SlowProxy
+
+pytestmark = pytest.mark.slow
+BUDGET = 1.5  # seconds the bot waits for Rasa here (WEGWIJZER_RASA_TIMEOUT)
+# No role in it: the form asks who is writing next.
+STORY = "een jongen van 16 zit elke avond op telegram in groepen met filmpjes van strijders, hij noemt ons ongelovigen"
+
+
+@pytest.fixture(scope="module")
+def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A Rasa server and an action server that these tests may stop, apart from the shared stack."""
+    from stack.model import ensure_model
+
+    state = tmp_path_factory.mktemp("faults")
+    url = f"sqlite:///{state / 'map.sqlite3'}"
+    engine = db.make_engine(url)
+    db.load(load_directory(), engine)
+    engine.dispose()
+    os.environ["WEGWIJZER_DATABASE_URL"] = url
+    with Stack(ensure_model(), rasa_port=free_port(), action_port=free_port(), state_dir=state) as running:
+        yield running
+
+
+def service(tmp_path: Path, rasa_url: str) -> ChatService:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    return ChatService(
+        load_directory(),
+        SessionStore(engine, dt.timedelta(days=30)),
+        RasaClient(rasa_url, timeout=BUDGET),
+        30,
+    )
+
+
+def play(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    asyncio.run(scenario())
+
+
+async def say(chat: ChatService, session: str, text: str) -> ChatReply:
+    return await chat.handle(session, text=text, locale=Language.NL)
+
+
+def stop_part(stack: Stack, name: str) -> None:
+    [part] = [part for part in stack.parts if part.name == name]
+    assert part.process is not None
+    os.killpg(part.process.pid, signal.SIGKILL)
+    part.process.wait()
+
+
+async def revive(stack: Stack) -> None:
+    """Start the stopped part again (as the runner does) and wait until it answers."""
+    assert stack.revive(now=time.monotonic() + 3600)
+    deadline = time.monotonic() + 180
+    while not (answers(f"{stack.action_url}/health") and answers(f"{stack.rasa_url}/status")):
+        assert time.monotonic() < deadline, "the part did not come back"
+        await asyncio.sleep(0.5)
+
+
+def rasa_texts(stack: Stack, session: str) -> list[str]:
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{session}/tracker", timeout=10).json()
+    return [event.get("text") for event in tracker["events"] if event.get("event") == "user"]
+
+
+def test_rasa_slower_than_the_budget_gets_the_reduced_mode_and_nothing_is_lost(
+    own_stack: Stack, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        with SlowProxy(own_stack.rasa_port) as proxy:
+            chat = service(tmp_path, proxy.url)
+            first = await say(chat, "slow", STORY)
+            assert not first.degraded and first.messages[-1].asks == "role"
+            proxy.delay = BUDGET * 3
+            began = time.monotonic()
+            late = await say(chat, "slow", "ik ben zijn mama")
+            waited = time.monotonic() - began
+            assert late.degraded and late.messages, "the user must get the reduced mode, not silence"
+            assert waited < BUDGET * 3, f"answered after {waited:.1f} s, beyond the budget"
+            proxy.delay = 0
+            await asyncio.sleep(BUDGET * 3)  # Rasa has finished the late turn
+            assert "ik ben zijn mama" in rasa_texts(own_stack, "slow")  # what was sent is kept
+            after = await say(chat, "slow", "we wonen in Mechelen")
+            assert not after.degraded
+            assert after.messages[0].referral is not None  # the role the late turn gave was kept
+            await chat.rasa.close()
+
+    play(scenario)
+
+
+def test_the_action_server_stopped_mid_conversation(own_stack: Stack, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        chat = service(tmp_path, own_stack.rasa_url)
+        first = await say(chat, "actions", STORY)
+        assert not first.degraded and first.messages[-1].asks == "role"
+        stop_part(own_stack, "action server")
+        down = await say(chat, "actions", "ik ben zijn papa")
+        assert down.degraded and down.messages  # Rasa answered with nothing: the bot does not stay silent
+        await revive(own_stack)
+        back = await say(chat, "actions", "ik ben zijn papa, we wonen in Gent")
+        assert not back.degraded
+        assert any(m.referral is not None for m in back.messages)
+        await chat.rasa.close()
+
+    play(scenario)
+
+
+def test_rasa_stopped_mid_conversation_and_started_again_goes_on_where_it_was(
+    own_stack: Stack, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        chat = service(tmp_path, own_stack.rasa_url)
+        first = await say(chat, "rasa", STORY)
+        assert first.messages[-1].asks == "role"
+        stop_part(own_stack, "Rasa")
+        down = await say(chat, "rasa", "ik ben zijn mama")
+        assert down.degraded and down.messages
+        await revive(own_stack)
+        back = await say(chat, "rasa", "ik ben zijn mama")
+        assert not back.degraded
+        # The story told before Rasa stopped is still known: the form asks where, not what is going on.
+        assert back.messages[-1].asks == "municipality"
+        await chat.rasa.close()
+
+    play(scenario)
+
+
+def test_a_locked_session_store_costs_the_language_memory_not_the_answer(
+    own_stack: Stack, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        chat = service(tmp_path, own_stack.rasa_url)
+        await say(chat, "locked", "hallo")  # the store exists
+        holder = sqlite3.connect(tmp_path / "bot.sqlite3", timeout=0)
+        holder.execute("BEGIN EXCLUSIVE")  # another process holds the database
+        try:
+            reply = await say(chat, "locked", STORY)
+        finally:
+            holder.rollback()
+            holder.close()
+        assert reply.messages and reply.messages[-1].asks == "role"
+        after = await say(chat, "locked", "ik ben zijn mama")
+        assert after.messages[-1].asks == "municipality"
+        await chat.rasa.close()
+
+    play(scenario)
