@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import math
 from collections.abc import AsyncIterator, Sequence
@@ -14,13 +15,15 @@ import httpx
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.chat import MAX_TEXT, ChatReply, ChatService
 from bot.http_guard import Limits, RateLimit, middleware, rate_limited_message
+from bot.i18n import N_, _, language_name, use_language
 from bot.sessions import pseudonym
+from protocol.messages import Template
 from referral_map.taxonomy import Language
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
@@ -190,6 +193,36 @@ class ChatApi:
     async def index(self, request: Request) -> Response:
         return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
 
+    async def privacy(self, request: Request) -> Response:
+        """The privacy answer as a page of its own, in the language asked for (`?lang=fr`), Dutch by default."""
+        wanted = request.query_params.get("lang", "nl")
+        language = Language(wanted) if wanted in Language.__members__.values() else Language.NL
+        return HTMLResponse(privacy_page(self.service, language))
+
+
+PRIVACY_TITLE = N_("What happens with my messages")
+BACK_TO_CHAT = N_("Back to the chat")
+
+
+def privacy_page(service: ChatService, language: Language) -> str:
+    """A plain page: the heading, the privacy answer with the configured retention, the other languages."""
+    text = service.own(Template.PRIVACY, language, {"days": service.retention_days}).text
+    with use_language(language):
+        title, back = _(PRIVACY_TITLE), _(BACK_TO_CHAT)
+    others = " · ".join(
+        f'<a href="/privacy?lang={other.value}" lang="{other.value}">{html.escape(language_name(other))}</a>'
+        for other in Language
+        if other is not language
+    )
+    return (
+        f'<!doctype html>\n<html lang="{language.value}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n<meta name="robots" content="noindex">\n'
+        f'<title>{html.escape(title)}</title>\n<link rel="stylesheet" href="/static/chat.css">\n</head>\n'
+        f'<body>\n<main class="chat page">\n<h1>{html.escape(title)}</h1>\n<p>{html.escape(text)}</p>\n'
+        f'<p><a href="/">{html.escape(back)}</a></p>\n<p class="languages">{others}</p>\n</main>\n</body>\n</html>\n'
+    )
+
 
 async def _answers(url: str) -> bool:
     try:
@@ -209,6 +242,7 @@ def create_app(
     api = ChatApi(service, secret, actions_url, limits or Limits())
     routes: list[Route | Mount] = [
         Route("/", api.index),
+        Route("/privacy", api.privacy),
         Route("/api/v1/chat", api.chat, methods=["POST"]),
         Route("/api/v1/forget", api.forget, methods=["POST"]),
         Route("/healthz", api.healthz),

@@ -114,8 +114,10 @@ SENTENCES: dict[Template, str] = {
         "person find the right service in Belgium. I do not report anything to anyone."
     ),
     Template.PRIVACY: N_(
-        "I never ask for names and I pass nothing on. Your conversation is kept for at most {days} days "
-        "to keep the chat going; you can delete it at any time with /forget."
+        "This is not a reporting line: I never ask for names and I pass nothing on to anyone, not to the "
+        "police or the school either. Your conversation is kept for at most {days} days so the chat can go "
+        "on; /forget deletes it at once. To remove it from your own phone too, delete this chat in the app "
+        "(on the web: close the page)."
     ),
     Template.OUT_OF_SCOPE: N_(
         "I can only help you find support when you are worried about a young person, radicalisation, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
 import uuid
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,19 @@ def test_the_web_page_is_served(http_api: str) -> None:
     response = httpx.get(http_api)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_the_privacy_page_says_it_plainly_in_each_language(http_api: str) -> None:
+    assert 'href="/privacy?lang=nl"' in httpx.get(http_api).text  # linked from the chat page
+    french = httpx.get(f"{http_api}/privacy", params={"lang": "fr"})
+    assert french.status_code == 200 and french.headers["content-type"].startswith("text/html")
+    page = html.unescape(french.text)
+    assert '<html lang="fr">' in page and "point de signalement" in page and "30 jours" in page
+    assert "/forget" in page and "supprimez cette conversation" in page
+    assert all(f"/privacy?lang={other}" in page for other in ("nl", "de", "en"))
+    assert "content-security-policy" in french.headers
+    unknown = httpx.get(f"{http_api}/privacy", params={"lang": "<script>"})
+    assert unknown.status_code == 200 and "geen meldpunt" in unknown.text and "<script>" not in unknown.text
 
 
 class InProcess:

@@ -14,6 +14,7 @@
       quickExit: "Snel weg",
       quickExitHint: "Verlaat deze pagina meteen. Je kunt ook twee keer op Esc drukken.",
       emergency: "Nood? 112",
+      privacy: "Privacy",
       emergencyShown: "Iemand is nu in gevaar",
       introTitle: "Maak je je zorgen over een jongere?",
       intro: "Vertel hier in je eigen woorden wat er aan de hand is. Je hoeft je naam niet te geven.",
@@ -39,6 +40,7 @@
       quickExit: "Quitter vite",
       quickExitHint: "Quitter cette page immédiatement. Vous pouvez aussi appuyer deux fois sur Échap.",
       emergency: "Urgence\u00a0? 112",
+      privacy: "Vie privée",
       emergencyShown: "Quelqu’un est en danger maintenant",
       introTitle: "Vous vous inquiétez pour un jeune ?",
       intro: "Expliquez ici, avec vos mots, ce qui se passe. Vous n’avez pas besoin de donner votre nom.",
@@ -64,6 +66,7 @@
       quickExit: "Schnell weg",
       quickExitHint: "Verlässt diese Seite sofort. Sie können auch zweimal die Esc-Taste drücken.",
       emergency: "Notfall? 112",
+      privacy: "Datenschutz",
       emergencyShown: "Jemand ist jetzt in Gefahr",
       introTitle: "Sie machen sich Sorgen um einen jungen Menschen?",
       intro: "Erzählen Sie hier in Ihren eigenen Worten, was los ist. Ihren Namen müssen Sie nicht nennen.",
@@ -89,6 +92,7 @@
       quickExit: "Quick exit",
       quickExitHint: "Leaves this page straight away. You can also press Esc twice.",
       emergency: "Emergency? 112",
+      privacy: "Privacy",
       emergencyShown: "Someone is in danger right now",
       introTitle: "Worried about a young person?",
       intro: "Tell us here, in your own words, what is going on. You don’t need to give your name.",
@@ -172,6 +176,8 @@
     $("quick-exit").textContent = t("quickExit");
     $("quick-exit-hint").textContent = t("quickExitHint");
     $("emergency").textContent = t("emergency");
+    $("privacy-link").textContent = t("privacy");
+    $("privacy-link").setAttribute("href", "/privacy?lang=" + locale);
     $("intro-title").textContent = t("introTitle");
     $("intro").textContent = t("intro");
     $("log").setAttribute("aria-label", t("conversation"));
