@@ -116,6 +116,8 @@ class Stack:
     action_port: int = 5055
     state_dir: Path = VAR_DIR
     action_host: str = "127.0.0.1"  # rasa-sdk's own default is every interface
+    # Rasa's tracker store as endpoints.yml lines; None: SQLite in `state_dir` (`tracker_db`).
+    tracker_store: str | None = None
     parts: list[Part] = field(default_factory=list)
     started_in: float = 0.0
 
@@ -141,10 +143,9 @@ class Stack:
     def _endpoints(self) -> Path:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         path = self.state_dir / f"endpoints-{self.rasa_port}.yml"
-        tracker = self.tracker_db
+        tracker = self.tracker_store or f"  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n"
         path.write_text(
-            f"action_endpoint:\n  url: {self.action_url}/webhook\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker}\n",
+            f"action_endpoint:\n  url: {self.action_url}/webhook\ntracker_store:\n{tracker}",
             encoding="utf-8",
         )
         return path
