@@ -52,6 +52,15 @@ class ActionClarify(Action):
             return (
                 [SlotSet("concern_candidates", story.concerns()[:CLARIFY_CHOICES])] if story.ranking else []
             )
+        if tracker.get_slot("clarified") and tracker.get_slot("last_referral"):
+            # Not understood twice after a referral ("so what would you suggest?"): the referral stands;
+            # every situation and a person stay one tap away.
+            dispatcher.utter_message(
+                json_message=message(
+                    Template.SAME_REFERRAL, buttons=[*concern_buttons(), TALK_TO_PERSON_BUTTON]
+                )
+            )
+            return [SlotSet("clarified", False)]
         if tracker.get_slot("clarified"):
             dispatcher.utter_message(
                 json_message=message(

@@ -26,3 +26,12 @@ def test_two_stage_fallback(tracker: MakeTracker) -> None:
     assert message["template"] == "fallback_menu"
     assert len(message["buttons"]) == 13
     assert events == [SlotSet("clarified", False)]
+
+
+def test_not_understood_twice_after_a_referral_the_referral_stands(tracker: MakeTracker) -> None:
+    """ "ok, fair enough. so what would you suggest?" after the services were given."""
+    referred = {"clarified": True, "last_referral": '{"concern": "polarisation"}'}
+    [message], events = run(ActionClarify(), tracker(referred, intent="nlu_fallback"))
+    assert message["template"] == "same_referral" and "asks" not in message
+    assert [b["payload"] for b in message["buttons"]][-1] == "/ask_human"
+    assert events == [SlotSet("clarified", False)]
