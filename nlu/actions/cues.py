@@ -98,6 +98,7 @@ def _all(table: dict[str, str]) -> frozenset[str]:
 EVENTS, RESIDENCE, WHERE, THERE, CORRECTIONS = (
     _all(t) for t in (EVENT_WORDS, RESIDENCE_WORDS, WHERE_WORDS, THERE_WORDS, CORRECTION_WORDS)
 )
+_RELATIVE_NOUNS: list[frozenset[str]] = []  # filled below: every language's children and relatives
 RELATIVES = [
     (
         frozenset(lists["possessives"].split()),
@@ -108,6 +109,7 @@ RELATIVES = [
     )
     for lists in RELATIVE_WORDS.values()
 ]
+_RELATIVE_NOUNS.extend(children | relatives for _, _, children, relatives, _ in RELATIVES)
 
 
 def _before(text: str, start: int) -> list[str]:
@@ -408,6 +410,9 @@ def relative_role(text: str) -> Role | None:
                     continue
                 following = following[1:]
             noun = following[0] if following else ""
+            if noun in children or _eldest_or_youngest(tokens, i):  # "onze oudste, hij is 17"
+                roles.add(Role.PARENT)
+                continue
             if noun in children:
                 roles.add(Role.PARENT)
             elif noun in relatives:
@@ -466,3 +471,33 @@ def departure_soon(text: str) -> bool:
         if DEPARTURE.search(plain) and SOON.search(plain) and not PAST_DAY.search(plain):
             return True
     return False
+
+
+# "onze oudste", "mon aîné", "my eldest": a child named by their place among the children.
+ELDEST_OR_YOUNGEST = frozenset(
+    [
+        "oudste",
+        "jongste",
+        "aine",
+        "ainee",
+        "cadet",
+        "cadette",
+        "alteste",
+        "altester",
+        "jungste",
+        "jungster",
+        "eldest",
+        "youngest",
+        "oldest",
+    ]
+)
+
+
+def _eldest_or_youngest(tokens: list[str], possessive: int) -> bool:
+    """The word after the possessive is "oudste" or "jongste" with no relative after it."""
+    following = tokens[possessive + 1 : possessive + 3]
+    return (
+        bool(following)
+        and following[0] in ELDEST_OR_YOUNGEST
+        and (len(following) == 1 or not any(following[1] in table for table in _RELATIVE_NOUNS))
+    )

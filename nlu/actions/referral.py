@@ -13,7 +13,8 @@ from rasa_sdk.types import DomainDict
 
 from nlu.actions.corrections import correction_after_referral
 from nlu.actions.map_source import directory, refer
-from nlu.actions.slots import situation
+from nlu.actions.slots import latest_text, situation
+from nlu.actions.story import says_thanks
 from protocol import payloads
 from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, READING_KEY, danger_of
 from protocol.messages import (
@@ -72,7 +73,10 @@ def _refer(dispatcher: CollectingDispatcher, tracker: Tracker, known: Situation)
     now = dt.datetime.now(dt.UTC)
     key = json.dumps(known.ids(), sort_keys=True)
     if key == tracker.get_slot("last_referral"):  # nothing changed: say so, do not send it all again
-        dispatcher.utter_message(json_message=message(Template.SAME_REFERRAL))
+        # "merci, ik ga die opvoedingslijn morgen bellen", read as the situation again: a warm reply.
+        thanked = says_thanks(latest_text(tracker))
+        reply = message(Template.YOU_ARE_WELCOME, buttons=[START_OVER_BUTTON]) if thanked else None
+        dispatcher.utter_message(json_message=reply or message(Template.SAME_REFERRAL))
         return [SlotSet("clarified", False)]
     dispatcher.utter_message(json_message=referral(refer(known, now), at=now))
     return [SlotSet("clarified", False), SlotSet("last_referral", key)]

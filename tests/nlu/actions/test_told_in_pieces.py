@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from nlu.actions.cues import departure_soon, restates, work_role
+from nlu.actions.cues import departure_soon, own_role, restates, work_role
 from nlu.actions.form import ValidateReferralForm
+from nlu.actions.referral import ActionRefer
 from nlu.actions.slots import situation
 from referral_map.taxonomy import Role, Urgency
-from tests.nlu.actions.conftest import MakeTracker, validate_municipality
+from tests.nlu.actions.conftest import MakeTracker, run, validate_municipality
 from tests.nlu.actions.test_story import STORY, user
 
 
@@ -174,3 +176,20 @@ def test_the_place_of_a_prison_is_not_the_users_place(tracker: MakeTracker) -> N
     text = "my son was arrested last week, he is in prison in Hasselt now"
     latest = tracker(text=text, entities=places(text, "Hasselt"), events=[user(text)])
     assert validate_municipality(latest, "Hasselt")[0] == {"municipality": None}
+
+
+def test_the_eldest_or_youngest_is_the_writers_child() -> None:
+    assert own_role("het gaat over onze oudste, hij is 17") is Role.PARENT
+    assert own_role("my eldest is 15") is Role.PARENT
+    assert own_role("mijn jongste broer is 15") is Role.FAMILY
+
+
+def test_thanks_read_as_the_same_situation_get_a_warm_reply(tracker: MakeTracker) -> None:
+    slots = {"role": "parent", "concern": "radicalisation", "municipality": "11002", "language": "nl"}
+    known = situation(tracker(slots))
+    slots["last_referral"] = json.dumps(known.ids(), sort_keys=True)
+    text = "merci, echt. ik ga die opvoedingslijn morgen bellen"
+    [reply], _ = run(ActionRefer(), tracker(slots, intent="describe_parenting", text=text))
+    assert reply["template"] == "you_are_welcome"
+    [same], _ = run(ActionRefer(), tracker(slots, intent="describe_radicalisation", text="en nu?"))
+    assert same["template"] == "same_referral"
