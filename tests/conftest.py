@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from referral_map import db
-from referral_map.directory import load_directory
 from stack.processes import Stack, free_port
+from tests.auxil.map_files import sqlite_map
 
 
 @pytest.fixture(scope="session")
@@ -18,11 +17,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     from stack.model import ensure_model
 
     state = tmp_path_factory.mktemp("stack")
-    url = f"sqlite:///{state / 'map.sqlite3'}"
-    engine = db.make_engine(url)
-    db.load(load_directory(), engine)  # the action server reads the map from a real SQLite file
-    engine.dispose()
-    os.environ["WEGWIJZER_DATABASE_URL"] = url
+    os.environ["WEGWIJZER_DATABASE_URL"] = sqlite_map(state)  # the action server reads a real SQLite file
     with Stack(ensure_model(), rasa_port=free_port(), action_port=free_port(), state_dir=state) as running:
         yield running
 

@@ -24,6 +24,7 @@ from referral_map.directory import load_directory
 from referral_map.taxonomy import Language
 from stack.processes import Stack, answers, free_port
 from tests.auxil.faults import SlowProxy
+from tests.auxil.map_files import sqlite_map
 
 pytestmark = pytest.mark.slow
 BUDGET = 1.5  # seconds the bot waits for Rasa here (WEGWIJZER_RASA_TIMEOUT)
@@ -37,11 +38,7 @@ def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     from stack.model import ensure_model
 
     state = tmp_path_factory.mktemp("faults")
-    url = f"sqlite:///{state / 'map.sqlite3'}"
-    engine = db.make_engine(url)
-    db.load(load_directory(), engine)
-    engine.dispose()
-    os.environ["WEGWIJZER_DATABASE_URL"] = url
+    os.environ["WEGWIJZER_DATABASE_URL"] = sqlite_map(state)
     with Stack(ensure_model(), rasa_port=free_port(), action_port=free_port(), state_dir=state) as running:
         yield running
 

@@ -19,6 +19,7 @@ from referral_map import db
 from referral_map.directory import load_directory
 from referral_map.taxonomy import Language
 from stack.processes import Stack, free_port
+from tests.auxil.map_files import sqlite_map
 
 pytestmark = pytest.mark.slow
 SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -37,11 +38,7 @@ def postgres_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {DATABASE}"))
     state = tmp_path_factory.mktemp("postgres")
-    map_url = f"sqlite:///{state / 'map.sqlite3'}"
-    engine = db.make_engine(map_url)
-    db.load(load_directory(), engine)
-    engine.dispose()
-    os.environ["WEGWIJZER_DATABASE_URL"] = map_url
+    os.environ["WEGWIJZER_DATABASE_URL"] = sqlite_map(state)
     tracker = (
         "  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
         f"  db: {DATABASE}\n  username: postgres\n"

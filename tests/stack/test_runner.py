@@ -14,9 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from referral_map import db
-from referral_map.directory import load_directory
 from stack.processes import PROJECT_DIR, free_port
+from tests.auxil.map_files import sqlite_map
 
 
 def _runner(env: dict[str, str]) -> subprocess.Popen[str]:
@@ -92,10 +91,7 @@ def test_a_dead_part_is_started_again_and_sigterm_leaves_no_process(tmp_path: Pa
     from stack.model import ensure_model
 
     ensure_model()  # trained before the clock of the runner starts
-    url = f"sqlite:///{tmp_path / 'map.sqlite3'}"
-    engine = db.make_engine(url)
-    db.load(load_directory(), engine)
-    engine.dispose()
+    url = sqlite_map(tmp_path)
     rasa, actions, http = free_port(), free_port(), free_port()
     runner = _runner({**_ports_env(rasa, actions, http), "WEGWIJZER_DATABASE_URL": url})
     assert runner.stdout is not None

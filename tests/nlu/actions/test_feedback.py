@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
+from nlu.actions.fallback import ActionClarify
 from nlu.actions.referral import ActionAskFeedback, ActionFeedbackAnswer
 from tests.nlu.actions.conftest import MakeTracker, run
 
@@ -35,14 +38,20 @@ def test_yes_or_no_get_a_closing_line(tracker: MakeTracker) -> None:
     assert [b["payload"] for b in sorry["buttons"]] == ["/ask_human", "/start_over"]
 
 
-def test_a_no_that_corrects_the_place_redoes_the_referral(tracker: MakeTracker) -> None:
-    text = "nee sorry, daar werk ik. we wonen in Nevele"
-    entities = [{"entity": "place", "value": "Nevele", "start": 36, "end": 42}]
+@pytest.mark.parametrize(
+    ("action", "intent"),
+    [
+        (ActionFeedbackAnswer(), "deny"),
+        (ActionClarify(), "nlu_fallback"),
+    ],  # "no" to "did this help?", or unread
+)
+def test_a_message_that_corrects_the_home_after_a_referral_redoes_it(
+    tracker: MakeTracker, action: Action, intent: str
+) -> None:
+    text = "oei nee sorry, daar werk ik. we wonen in Nevele, of ja, da is nu Deinze he sinds de fusie"
+    entities = [{"entity": "place", "value": "Nevele", "start": 41, "end": 47}]
     referred = {"last_referral": "{}", "municipality": "41002", "role": "parent"}
-    replies, events = run(
-        ActionFeedbackAnswer(), tracker(referred, intent="deny", text=text, entities=entities)
-    )
-    [again] = replies
+    [again], events = run(action, tracker(referred, intent=intent, text=text, entities=entities))
     assert again["referral"]["situation"]["municipality"] == "44083"
-    assert events[0] == SlotSet("municipality", "44083")
+    assert events[0] == SlotSet("municipality", "44083")  # Deinze, Nevele's municipality since 2019
     assert events[-1]["name"] == "last_referral"

@@ -149,19 +149,6 @@ def test_a_later_reading_changes_the_concern_only_when_sure(tracker: MakeTracker
     assert validate("youth_support", CollectingDispatcher(), fairly_sure, {}) == {"concern": "victim_support"}
 
 
-def test_after_a_referral_a_new_home_the_model_could_not_read_redoes_it(tracker: MakeTracker) -> None:
-    text = "oei nee sorry, daar werk ik. we wonen in Nevele, of ja, da is nu Deinze he sinds de fusie"
-    entities = [{"entity": "place", "value": "Nevele", "start": 41, "end": 47}]
-    referred = {"last_referral": "{}", "municipality": "41002", "role": "parent"}
-    replies, events = run(
-        ActionClarify(), tracker(referred, intent="nlu_fallback", text=text, entities=entities)
-    )
-    [again] = replies
-    assert again["referral"]["situation"]["municipality"] == "44083"
-    assert events[0] == SlotSet("municipality", "44083")  # Deinze, Nevele's municipality since 2019
-    assert events[-1]["name"] == "last_referral"
-
-
 def test_a_named_concern_replaces_the_general_worry_of_a_vague_opener(tracker: MakeTracker) -> None:
     had = [{"event": "slot", "name": "concern", "value": "parenting"}, user("ze wil een hoofddoek dragen")]
     latest = tracker(intent="describe_religious_question", confidence=0.63, events=had)
