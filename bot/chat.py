@@ -34,6 +34,8 @@ MAX_TEXT = 4000
 # A conversation under way changes language only on a message this long: "molenbeek, vlakbij de metro
 # graaf van vlaanderen" from a French-speaking teenager names places; it does not ask for Dutch.
 SWITCH_MIN_WORDS = 8
+MAX_UNSENT = 20  # turns kept per session while Rasa is down
+MAX_UNSENT_SESSIONS = 1000
 
 
 @dataclass
@@ -109,6 +111,8 @@ class ChatService:
         self.store = store
         self.rasa = rasa
         self.retention_days = retention_days
+        # Turns sent while Rasa was down, per session: told to Rasa before the next turn once it is back.
+        self.unsent: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.renderer = Renderer(directory)
 
     def _stored_locale(self, session: str) -> tuple[str, bool] | None:
@@ -183,10 +187,14 @@ class ChatService:
         if payload == payloads.EMERGENCY:  # /emergency and the emergency button: at once, from the map
             return self._reply(session, language, False, [self._emergency(language, context)])
         verdict = {CHECKED_KEY: payload is None, VERDICT_KEY: danger.value if danger else None}
+        turn = (sent, {"locale": language.value, **context, **verdict})
         try:
-            answers = await self.rasa.send(session, sent, {"locale": language.value, **context, **verdict})
+            await self._replay(session)
+            answers = await self.rasa.send(session, *turn)
         except httpx.HTTPError as error:
             log.warning("Rasa unreachable (%s): answering in reduced mode", type(error).__name__)
+            if isinstance(error, httpx.ConnectError):  # Rasa never saw it: it is told when it is back
+                self._keep_for_rasa(session, turn)
             reduced = self._degraded(payload, language, context, danger)
             return self._reply(session, language, True, notices + reduced)
         for answer in answers:
@@ -195,8 +203,30 @@ class ChatService:
                 self._touch(session, language, chosen=True)
         return self._reply(session, language, False, [*notices, *answers])
 
+    def _keep_for_rasa(self, session: str, turn: tuple[str, dict[str, Any]]) -> None:
+        """A turn Rasa could not be reached for, kept in memory (never on disk) until it is back."""
+        kept = self.unsent.setdefault(session, [])
+        if len(kept) < MAX_UNSENT:
+            kept.append(turn)
+        while len(self.unsent) > MAX_UNSENT_SESSIONS:
+            del self.unsent[next(iter(self.unsent))]
+
+    async def _replay(self, session: str) -> None:
+        """Tell Rasa, in order, what the user sent while it was down; the answers were given already."""
+        while self.unsent.get(session):
+            try:
+                await self.rasa.send(session, *self.unsent[session][0])
+            except httpx.ConnectError:
+                raise  # still down: kept, in order
+            except httpx.HTTPError:
+                self.unsent[session].pop(0)  # Rasa has it now (late, or its actions failed): never twice
+                raise
+            self.unsent[session].pop(0)
+        self.unsent.pop(session, None)
+
     async def forget(self, session: str) -> bool:
         """Delete everything held for the session; False if Rasa could not be reached to forget too."""
+        self.unsent.pop(session, None)
         self.store.forget(session)
         try:
             await self.rasa.forget(session)
