@@ -132,7 +132,10 @@ class ChatService:
 
     def language_of(self, session: str, offered: Language | None) -> tuple[Language, bool]:
         """The session's language and whether the user chose it; else what the channel offered."""
-        stored = self._stored_locale(session)
+        return self._language(self._stored_locale(session), offered)
+
+    @staticmethod
+    def _language(stored: tuple[str, bool] | None, offered: Language | None) -> tuple[Language, bool]:
         if stored and (stored[1] or offered is None):
             return Language(stored[0]), stored[1]
         return offered or Language.EN, False
@@ -148,8 +151,9 @@ class ChatService:
         locale: Language | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> ChatReply:
-        under_way = self._stored_locale(session) is not None
-        language, chosen = self.language_of(session, locale)
+        stored = self._stored_locale(session)  # read once a turn
+        under_way = stored is not None
+        language, chosen = self._language(stored, locale)
         notices: list[Mapping[str, Any]] = []
         sent = payload if payload is not None else (text or "")
         danger: Danger | None = None

@@ -7,6 +7,8 @@ The language buttons of /language carry "lang:" + the language code and never re
 
 from __future__ import annotations
 
+from functools import cache
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.i18n import N_, _, use_language
@@ -85,10 +87,15 @@ def emergency_keyboard(language: Language) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup([[KeyboardButton(label)]], resize_keyboard=True, is_persistent=True)
 
 
-def is_emergency_key(text: str) -> bool:
-    """Whether a message is the emergency key's label, in any of the four languages."""
+@cache
+def _emergency_labels() -> frozenset[str]:
     labels = set()
     for language in Language:
         with use_language(language):
             labels.add(_(EMERGENCY_KEY))
-    return text.strip() in labels
+    return frozenset(labels)
+
+
+def is_emergency_key(text: str) -> bool:
+    """Whether a message is the emergency key's label, in any of the four languages."""
+    return text.strip() in _emergency_labels()

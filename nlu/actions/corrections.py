@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from nlu.actions.cues import lives_there, own_role, place_spans
-from nlu.actions.slots import home_named, latest_text, place_in_passing
+from nlu.actions.slots import home_named, latest_text, place_in_passing, place_names
 
 
 def correction_after_referral(tracker: Tracker) -> dict[str, Any]:
@@ -17,11 +17,9 @@ def correction_after_referral(tracker: Tracker) -> dict[str, Any]:
     text = latest_text(tracker)
     changes: dict[str, Any] = {}
     homes = [
-        place_in_passing(tracker, entity["value"])
-        for entity in tracker.latest_message.get("entities") or []
-        if entity.get("entity") == "place"
-        and isinstance(entity.get("value"), str)
-        and lives_there(text, place_spans(text, entity["value"], []))
+        place_in_passing(tracker, name)
+        for name in place_names(tracker)
+        if lives_there(text, place_spans(text, name, []))
     ]
     nis = next((home for home in homes if home), None) or home_named(text)
     if nis and nis != tracker.get_slot("municipality"):

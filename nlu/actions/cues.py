@@ -98,7 +98,6 @@ def _all(table: dict[str, str]) -> frozenset[str]:
 EVENTS, RESIDENCE, WHERE, THERE, CORRECTIONS = (
     _all(t) for t in (EVENT_WORDS, RESIDENCE_WORDS, WHERE_WORDS, THERE_WORDS, CORRECTION_WORDS)
 )
-_RELATIVE_NOUNS: list[frozenset[str]] = []  # filled below: every language's children and relatives
 RELATIVES = [
     (
         frozenset(lists["possessives"].split()),
@@ -109,7 +108,6 @@ RELATIVES = [
     )
     for lists in RELATIVE_WORDS.values()
 ]
-_RELATIVE_NOUNS.extend(children | relatives for _, _, children, relatives, _ in RELATIVES)
 
 
 def _before(text: str, start: int) -> list[str]:
@@ -405,15 +403,15 @@ def relative_role(text: str) -> Role | None:
             if token not in possessives:
                 continue
             following = tokens[i + 1 : i + 3]
+            first = following[0] if following else ""
             if len(following) == 2 and (following[0] in fillers or any(ch.isdigit() for ch in following[0])):
                 if " ".join(following) in unclear:
                     continue
                 following = following[1:]
             noun = following[0] if following else ""
-            if noun in children or _eldest_or_youngest(tokens, i):  # "onze oudste, hij is 17"
-                roles.add(Role.PARENT)
-                continue
-            if noun in children:
+            # "onze oudste, hij is 17": the eldest or youngest with no relative after it is a child
+            eldest = first in ELDEST_OR_YOUNGEST and noun not in relatives
+            if noun in children or eldest:
                 roles.add(Role.PARENT)
             elif noun in relatives:
                 roles.add(Role.FAMILY)
@@ -491,13 +489,3 @@ ELDEST_OR_YOUNGEST = frozenset(
         "oldest",
     ]
 )
-
-
-def _eldest_or_youngest(tokens: list[str], possessive: int) -> bool:
-    """The word after the possessive is "oudste" or "jongste" with no relative after it."""
-    following = tokens[possessive + 1 : possessive + 3]
-    return (
-        bool(following)
-        and following[0] in ELDEST_OR_YOUNGEST
-        and (len(following) == 1 or not any(following[1] in table for table in _RELATIVE_NOUNS))
-    )

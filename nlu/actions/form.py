@@ -18,6 +18,7 @@ from nlu.actions.slots import (
     latest_text,
     locale,
     place_in_message,
+    place_names,
     questions_shown,
     user_texts,
 )
@@ -170,7 +171,7 @@ class ValidateReferralForm(FormValidationAction):
         # whatever the form asked: "1040" while the concern is asked answers where.
         if _is_a_place(text):
             return {"municipality": text}
-        home = None if _place_entities(tracker) else home_named(text)  # a place the model did not tag
+        home = None if place_names(tracker) else home_named(text)  # a place the model did not tag
         if home and home != tracker.get_slot("municipality"):
             return {"municipality": home}
         if tracker.get_slot("municipality") or tracker.get_slot("requested_slot") != "municipality":
@@ -186,7 +187,7 @@ class ValidateReferralForm(FormValidationAction):
         text = str(value or "").strip()
         if text.lower() == UNKNOWN:
             return {"municipality": UNKNOWN}
-        if not _place_entities(tracker) and text == home_named(latest_text(tracker)):
+        if not place_names(tracker) and text == home_named(latest_text(tracker)):
             return {"municipality": text}  # "we wonen in houthalen", read by the extraction above
         if not _answers_place_question(tracker, text):
             # Named in passing: taken only when certain, else dropped without a word (the form asks later),
@@ -200,7 +201,7 @@ class ValidateReferralForm(FormValidationAction):
         narrowed = _narrowed_by_other_places(tracker)
         if narrowed:  # "Berchem. The Antwerp one, not the one in Brussels"
             return {"municipality": narrowed}
-        if len(_place_entities(tracker)) > 1:  # "We live in Ghent. well, Merelbeke actually"
+        if len(place_names(tracker)) > 1:  # "We live in Ghent. well, Merelbeke actually"
             chosen = place_in_message(tracker, text, keep_earlier=False)
             if chosen:
                 return {"municipality": chosen}
@@ -290,17 +291,9 @@ def _is_a_place(text: str) -> bool:
     return True
 
 
-def _place_entities(tracker: Tracker) -> list[str]:
-    return [
-        str(e.get("value"))
-        for e in tracker.latest_message.get("entities") or []
-        if e.get("entity") == "place"
-    ]
-
-
 def _narrowed_by_other_places(tracker: Tracker) -> str | None:
     """The one municipality that a place meaning several and another place in the same message share."""
-    names = _place_entities(tracker)
+    names = place_names(tracker)
     if len(names) < 2:
         return None
     readings: list[set[str]] = []

@@ -58,13 +58,9 @@ def questions_shown(tracker: Tracker, asks: str) -> int:
 
 
 def locale(tracker: Tracker) -> Language:
-    """The language to answer in: the one this message asked for, else this message's metadata, else the
-    slot, else English."""
+    """The language to answer in: this message's metadata, else the slot, else English."""
     metadata = tracker.latest_message.get("metadata") or {}
-    candidates = [metadata.get("locale"), tracker.get_slot("language")]
-    if (tracker.latest_message.get("intent") or {}).get("name") == "change_language":
-        candidates.reverse()
-    for candidate in candidates:
+    for candidate in (metadata.get("locale"), tracker.get_slot("language")):
         if isinstance(candidate, str) and candidate[:2].lower() in Language.__members__.values():
             return Language(candidate[:2].lower())
     return Language.EN
@@ -127,12 +123,7 @@ def place_in_message(tracker: Tracker, value: str, keep_earlier: bool = True) ->
     replace the place the user gave before (unless `keep_earlier` is off).
     """
     text = latest_text(tracker)
-    entities = [
-        entity
-        for entity in tracker.latest_message.get("entities") or []
-        if entity.get("entity") == "place" and isinstance(entity.get("value"), str)
-    ]
-    names = list(dict.fromkeys([str(entity["value"]) for entity in entities] or [value]))
+    names = list(dict.fromkeys(place_names(tracker) or [value]))
     readings: list[tuple[str, bool, bool]] = []  # NIS code, said home, corrected to
     for name in names:
         nis = place_in_passing(tracker, name)
@@ -166,6 +157,15 @@ def home_named(text: str) -> str | None:
             if nis:
                 return nis
     return None
+
+
+def place_names(tracker: Tracker) -> list[str]:
+    """The places the model tagged in the latest message, as written."""
+    return [
+        entity["value"]
+        for entity in tracker.latest_message.get("entities") or []
+        if entity.get("entity") == "place" and isinstance(entity.get("value"), str)
+    ]
 
 
 def _entity_spans(tracker: Tracker, place: str) -> list[tuple[int, int]]:
