@@ -22,16 +22,18 @@ from protocol.danger import Danger
 
 SIGNALS = Path(__file__).with_name("danger_signals.yml")
 NEGATION_WINDOW = 2  # words before a match in which a negation voids it
-WINDOW = 3  # consecutive sentences read together: people spread one signal over short sentences
+WINDOW = 4  # consecutive sentences read together: people spread one signal over short sentences
 SENTENCE_END = re.compile(r"(?<!\d)[.!?;\n]+")  # "im 4. Stock" is one sentence
 WORD = re.compile(r"[\w']+")
+SENTENCE_JOIN = " . "  # how the sentences of a window are joined
 
 
 @dataclass(frozen=True)
 class Kind:
     danger: Danger
     alternatives: tuple[tuple[re.Pattern[str], ...], ...]  # each alternative: every pattern must match
-    unless: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]  # read in the sentences and the ones next to them
+    unless_here: tuple[re.Pattern[str], ...]  # read in the matched sentences only
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ def signals(path: Path = SIGNALS) -> Signals:
             danger=Danger(name),
             alternatives=tuple(tuple(group(item) for item in needs) for needs in rule["all"]),
             unless=tuple(group(item) for item in rule.get("unless", [])),
+            unless_here=tuple(group(item) for item in rule.get("unless_here", [])),
         )
         for name, rule in data["kinds"].items()
     )
@@ -92,6 +95,7 @@ def _affirmed(patterns: tuple[re.Pattern[str], ...], sentence: str, negation: re
             for start, end in others:
                 if end <= match.start():
                     before = before[:start] + " " * (end - start) + before[end:]
+            before = before.rsplit(SENTENCE_JOIN, 1)[-1]  # a negation voids nothing in the next sentence
             if not any(negation.fullmatch(w) for w in WORD.findall(before)[-NEGATION_WINDOW:]):
                 word = match.group(0)
                 break
@@ -113,17 +117,32 @@ def findings(text: str, rules: Signals | None = None) -> Iterator[Finding]:
     sentences = [part for part in SENTENCE_END.split(rules.mask.sub(" ", normalise(text))) if part.strip()]
     windows = [  # (the sentences read together, with the sentence before and after them)
         (
-            " . ".join(sentences[start : start + size]),
-            " . ".join(sentences[max(start - 1, 0) : start + size + 1]),
+            SENTENCE_JOIN.join(sentences[start : start + size]),
+            SENTENCE_JOIN.join(sentences[max(start - 1, 0) : start + size + 1]),
         )
         for size in range(1, WINDOW + 1)
         for start in range(max(len(sentences) - size + 1, 0))
     ]
+    whole = SENTENCE_JOIN.join(sentences)
+    present: dict[re.Pattern[str], bool] = {}  # a group that matches nowhere in the text matches no window
+
+    def anywhere(pattern: re.Pattern[str]) -> bool:
+        if pattern not in present:
+            present[pattern] = pattern.search(whole) is not None
+        return present[pattern]
+
     for kind in rules.kinds:
+        possible = [
+            (number, needs) for number, needs in enumerate(kind.alternatives) if all(map(anywhere, needs))
+        ]
+        if not possible:
+            continue
         for window, neighbourhood in windows:
             if any(pattern.search(neighbourhood) for pattern in kind.unless):
                 continue
-            for number, needs in enumerate(kind.alternatives):
+            if any(pattern.search(window) for pattern in kind.unless_here):
+                continue
+            for number, needs in possible:
                 words = _affirmed(needs, window, rules.negation)
                 if all(words):
                     yield Finding(kind.danger, number, tuple(words), window)

@@ -142,46 +142,53 @@ def test_implied_concerns_are_concern_ids() -> None:
     assert {Concern(value) for value in IMPLIED_CONCERN.values()} <= set(Concern)
 
 
-HELD_OUT = Path(__file__).resolve().parents[1] / "danger" / "cases.jsonl"
-# What the detector reaches on messages written by a second hand who never saw its rules (tests/danger/):
-# a no-regression floor. The aim (docs/SAFETY.md) is every dangerous message caught, at most 5% false alarms.
-RECALL_FLOOR = 0.65
+DANGER_SETS = Path(__file__).resolve().parents[1] / "danger"
+HELD_OUT = DANGER_SETS / "held_out.jsonl"
+# What the detector reaches on 240 messages by a second hand who never saw its rules, and that no rule was
+# written from (tests/danger/README.md): a no-regression floor. The aim (docs/SAFETY.md) is every
+# dangerous message caught, at most 5% false alarms; hand-written rules alone are far from it.
+RECALL_FLOOR = 0.5
 FALSE_ALARM_CEILING = 0.05
+# The two sets the rules were tuned on: every dangerous message in them is read, with no false alarm.
+DEVELOPMENT = [DANGER_SETS / "dev_cases.jsonl", DANGER_SETS / "dev_cases_2.jsonl"]
 
 
-DEVELOPMENT = HELD_OUT.with_name("dev_cases.jsonl")  # the set the rules are tuned on: 69 of 120, 3 false
+def _cases(path: Path) -> list[dict[str, str | None]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_development_danger_set() -> None:
-    cases = [
-        json.loads(line) for line in DEVELOPMENT.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    dangerous = [assess(c["text"]) is not None for c in cases if c["danger"]]
-    harmless = [assess(c["text"]) is not None for c in cases if c["danger"] is None]
-    FIGURES["danger detector, development set (tests/danger/dev_cases.jsonl)"] = (
+@pytest.mark.parametrize("path", DEVELOPMENT, ids=lambda path: path.name)
+def test_development_danger_sets(path: Path) -> None:
+    cases = _cases(path)
+    dangerous = [assess(str(c["text"])) is not None for c in cases if c["danger"]]
+    harmless = [assess(str(c["text"])) is not None for c in cases if c["danger"] is None]
+    FIGURES[f"danger detector, development set (tests/danger/{path.name})"] = (
         f"any danger read in {sum(dangerous)}/{len(dangerous)}, false alarms {sum(harmless)}/{len(harmless)}"
     )
-    assert sum(dangerous) / len(dangerous) >= 0.55
-    assert sum(harmless) / len(harmless) <= FALSE_ALARM_CEILING
+    assert all(dangerous), f"{len(dangerous) - sum(dangerous)} dangerous messages not read"
+    assert not any(harmless), f"{sum(harmless)} false alarms"
 
 
 def test_held_out_danger_set() -> None:
-    cases = [json.loads(line) for line in HELD_OUT.read_text(encoding="utf-8").splitlines() if line.strip()]
     caught: dict[str, list[bool]] = {}
     alarmed: dict[str, list[bool]] = {}
-    for case in cases:
-        found = assess(case["text"])
+    talk: dict[str, list[bool]] = {}
+    for case in _cases(HELD_OUT):
+        found = assess(str(case["text"]))
         is_alarm = found is not None and found not in NOT_EMERGENCIES
         expected = danger_of(case["danger"])
         if expected is not None and expected not in NOT_EMERGENCIES:
-            caught.setdefault(case["lang"], []).append(is_alarm)
-        elif case["danger"] is None:
-            alarmed.setdefault(case["lang"], []).append(is_alarm)
+            caught.setdefault(str(case["lang"]), []).append(is_alarm)
+        elif expected is not None:
+            talk.setdefault(str(case["lang"]), []).append(found is not None)
+        else:
+            alarmed.setdefault(str(case["lang"]), []).append(found is not None)
     every_caught = [hit for hits in caught.values() for hit in hits]
     every_alarm = [hit for hits in alarmed.values() for hit in hits]
     for language in sorted(caught):
-        FIGURES[f"danger detector {language} (tests/danger)"] = (
-            f"recall {sum(caught[language])}/{len(caught[language])}, "
+        FIGURES[f"danger detector {language} (tests/danger/held_out.jsonl)"] = (
+            f"emergencies {sum(caught[language])}/{len(caught[language])}, "
+            f"talk of suicide {sum(talk[language])}/{len(talk[language])}, "
             f"false alarms {sum(alarmed[language])}/{len(alarmed[language])}"
         )
     assert len(every_caught) >= 80 and len(every_alarm) >= 80
