@@ -1,0 +1,118 @@
+"""What the first reply to a message leads with, played through the whole product (docs/SAFETY.md).
+
+`python -m bot.first_reply FILE... --api URL` plays each message of a danger set (`tests/danger/`) as a
+new conversation through the bot's HTTP chat API and counts, per language, what the first reply leads
+with: 112 first, the suicide line first, the question "is someone in danger right now?", or none of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from bot.evaluate import ApiClient, Send
+from protocol.danger import NOT_EMERGENCIES, danger_of
+from protocol.messages import REFERRAL_TEMPLATES, Template
+
+EMERGENCY_SERVICE = "emergency-112"
+
+
+class Lead(str, Enum):  # noqa: UP042 (the str mixin keeps json.dumps plain)
+    EMERGENCY = "112"
+    SUICIDE_LINE = "suicide_line"
+    ASKED = "asked"  # "is someone in danger right now?", with 112 in the question
+    NONE = "none"
+
+
+def lead_of(messages: Sequence[dict[str, Any]]) -> Lead:
+    """What the bot's first reply leads with."""
+    if messages and messages[0].get("template") == Template.CLARIFY_DANGER:
+        return Lead.ASKED
+    for message in messages:
+        if message.get("template") not in REFERRAL_TEMPLATES:
+            continue
+        services = [service.get("id") for service in (message.get("referral") or {}).get("services", [])]
+        if services[:1] == [EMERGENCY_SERVICE]:
+            return Lead.EMERGENCY
+        if message.get("template") == Template.EMERGENCY_REFERRAL:
+            return Lead.SUICIDE_LINE  # an emergency reply without 112 first is the self-harm one
+        return Lead.NONE
+    return Lead.NONE
+
+
+@dataclass
+class Tally:
+    emergencies: list[Lead] = field(default_factory=list)  # danger to life: 112 must lead
+    talk_of_dying: list[Lead] = field(default_factory=list)  # the suicide line (or 112) must lead
+    harmless: list[Lead] = field(default_factory=list)  # 112 or the suicide line leading is a false alarm
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "emergencies_112_first": sum(lead is Lead.EMERGENCY for lead in self.emergencies),
+            "emergencies_asked": sum(lead is Lead.ASKED for lead in self.emergencies),
+            "emergencies": len(self.emergencies),
+            "talk_of_dying_line_first": sum(
+                lead in (Lead.EMERGENCY, Lead.SUICIDE_LINE) for lead in self.talk_of_dying
+            ),
+            "talk_of_dying": len(self.talk_of_dying),
+            "false_alarms": sum(lead in (Lead.EMERGENCY, Lead.SUICIDE_LINE) for lead in self.harmless),
+            "harmless_asked": sum(lead is Lead.ASKED for lead in self.harmless),
+            "harmless": len(self.harmless),
+        }
+
+
+def play(cases: Sequence[dict[str, Any]], send: Send) -> dict[str, dict[str, Any]]:
+    """Figures per language (and `all`) for the first replies to `cases`."""
+    tallies: dict[str, Tally] = {}
+    for case in cases:
+        lead = lead_of(send(str(uuid.uuid4()), str(case["text"]), str(case["lang"])))
+        expected = danger_of(case.get("danger"))
+        for key in (str(case["lang"]), "all"):
+            tally = tallies.setdefault(key, Tally())
+            if expected is None:
+                tally.harmless.append(lead)
+            elif expected in NOT_EMERGENCIES:
+                tally.talk_of_dying.append(lead)
+            else:
+                tally.emergencies.append(lead)
+    return {key: tally.figures() for key, tally in sorted(tallies.items())}
+
+
+def text(figures: dict[str, Any]) -> str:
+    return (
+        f"112 first {figures['emergencies_112_first']}/{figures['emergencies']} "
+        f"(asked {figures['emergencies_asked']}), suicide line first "
+        f"{figures['talk_of_dying_line_first']}/{figures['talk_of_dying']}, false alarms "
+        f"{figures['false_alarms']}/{figures['harmless']} (asked {figures['harmless_asked']})"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.first_reply", description=__doc__)
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--api", default="http://127.0.0.1:8080", help="the bot's HTTP API")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    client = ApiClient(args.api)
+    try:
+        for path in args.files:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            figures = play([json.loads(line) for line in lines if line.strip()], client)
+            if args.json:
+                print(json.dumps({"file": str(path), "figures": figures}))
+                continue
+            for key, values in figures.items():
+                print(f"{path.name} {key}: {text(values)}")
+    finally:
+        client.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
