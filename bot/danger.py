@@ -25,6 +25,7 @@ NEGATION_WINDOW = 2  # words before a match in which a negation voids it
 WINDOW = 4  # consecutive sentences read together: people spread one signal over short sentences
 SENTENCE_END = re.compile(r"(?<!\d)[.!?;\n]+")  # "im 4. Stock" is one sentence
 WORD = re.compile(r"[\w']+")
+QUOTES = re.compile(r"[\"\u00ab\u00bb\u201c\u201d\u201e]|(?<!\w)'|'(?!\w)")  # not the apostrophe of "l'ecole"
 SENTENCE_JOIN = " . "  # how the sentences of a window are joined
 
 
@@ -34,6 +35,7 @@ class Kind:
     alternatives: tuple[tuple[re.Pattern[str], ...], ...]  # each alternative: every pattern must match
     unless: tuple[re.Pattern[str], ...]  # read in the sentences and the ones next to them
     unless_here: tuple[re.Pattern[str], ...]  # read in the matched sentences only
+    unless_anywhere: tuple[re.Pattern[str], ...]  # read in the whole message
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("`", "'").replace("\u00df", "ss")
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    plain = QUOTES.sub(" ", plain)
     return re.sub(r"[ \t]+", " ", plain)
 
 
@@ -73,6 +76,7 @@ def signals(path: Path = SIGNALS) -> Signals:
             alternatives=tuple(tuple(group(item) for item in needs) for needs in rule["all"]),
             unless=tuple(group(item) for item in rule.get("unless", [])),
             unless_here=tuple(group(item) for item in rule.get("unless_here", [])),
+            unless_anywhere=tuple(group(item) for item in rule.get("unless_anywhere", [])),
         )
         for name, rule in data["kinds"].items()
     )
@@ -135,7 +139,7 @@ def findings(text: str, rules: Signals | None = None) -> Iterator[Finding]:
         possible = [
             (number, needs) for number, needs in enumerate(kind.alternatives) if all(map(anywhere, needs))
         ]
-        if not possible:
+        if not possible or any(map(anywhere, kind.unless_anywhere)):
             continue
         for window, neighbourhood in windows:
             if any(pattern.search(neighbourhood) for pattern in kind.unless):
@@ -149,16 +153,26 @@ def findings(text: str, rules: Signals | None = None) -> Iterator[Finding]:
 
 
 def assess(text: str, rules: Signals | None = None) -> Danger | None:
-    """The first kind of danger to life that up to `WINDOW` consecutive sentences of `text` signal, or None."""
+    """The first kind of danger to life that up to `WINDOW` consecutive sentences of `text` signal, else what
+    the classifier over the same signals reads (`bot/danger_model.py`), or None."""
     first = next(findings(text, rules), None)  # every message is read: stop at the first finding
-    return first.danger if first else None
+    if first:
+        return first.danger
+    if rules is not None:  # other rules than the shipped ones: the classifier was not trained on them
+        return None
+    from bot.danger_model import classify  # imported here: that module builds on this one
+
+    return classify(text)
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m bot.danger TEXT...`: which rules fire on each text, and on which words."""
     for text in argv if argv is not None else sys.argv[1:]:
         found = list(findings(text))
-        print(f"{found[0].danger.value if found else 'no danger'}: {text}")
+        verdict = assess(text)
+        print(f"{verdict.value if verdict else 'no danger'}: {text}")
+        if verdict and not found:
+            print("  read by the classifier over the signals (bot/danger_model.py)")
         for finding in found:
             print(f"  {finding.danger.value} rule {finding.rule}: {' + '.join(finding.words)}")
     return 0

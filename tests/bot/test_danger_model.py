@@ -1,0 +1,64 @@
+"""The classifier over the danger signals (bot/danger_model.py)."""
+
+from __future__ import annotations
+
+import json
+
+from bot.danger import assess, findings
+from bot.danger_model import (
+    THRESHOLD,
+    WEIGHTS,
+    Model,
+    as_json,
+    classify,
+    kind_of,
+    model,
+    present_groups,
+    train,
+    training_examples,
+)
+from protocol.danger import Danger
+
+
+def test_the_shipped_weights_are_what_the_development_sets_train() -> None:
+    names = sorted(json.loads(WEIGHTS.read_text(encoding="utf-8"))["weights"])
+    assert as_json(train(training_examples(), names)) == WEIGHTS.read_text(encoding="utf-8")
+
+
+def test_signals_that_no_rule_joins_are_weighed_together() -> None:
+    text = "hij heeft al zijn spullen weggegeven en zijn gsm staat uit sinds vanavond"
+    assert not list(findings(text))
+    assert {"farewell", "near", "unreachable"} <= present_groups(text)
+    assert assess(text) is classify(text) is Danger.SUICIDE_RISK_NOW
+
+
+def test_a_negated_signal_is_not_a_feature() -> None:
+    assert "weapon" in present_groups("he has a gun")
+    assert "weapon" not in present_groups("he has no gun")
+
+
+def test_fiction_and_sport_weigh_against_danger() -> None:
+    weights = model().weights
+    assert weights["fiction"] < 0 and weights["play"] < 0
+    assert weights["near"] > 0 and weights["farewell"] > 0
+
+
+def test_the_threshold_decides() -> None:
+    always = Model(bias=10.0, weights={}, threshold=THRESHOLD)
+    never = Model(bias=-10.0, weights={}, threshold=THRESHOLD)
+    assert classify("something", always) is Danger.ATTACK_PLAN
+    assert classify("something", never) is None
+
+
+def test_the_kind_follows_the_strongest_signals() -> None:
+    assert kind_of({"suicidal", "near"}) is Danger.SUICIDE_RISK_NOW
+    assert kind_of({"suicidal"}) is Danger.SUICIDAL_INTENT
+    assert kind_of({"means_at_hand", "weapon"}) is Danger.SUICIDE_RISK_NOW
+    assert kind_of({"conflict_zone", "near"}) is Danger.DEPARTURE_NOW
+    assert kind_of({"missing", "unreachable"}) is Danger.MISSING_CHILD
+    assert kind_of({"beating", "school"}) is Danger.VIOLENCE_NOW
+    assert kind_of({"school", "near"}) is Danger.SCHOOL_THREAT
+    assert kind_of({"weapon", "near"}) is Danger.WEAPON
+    assert kind_of({"target", "near"}) is Danger.ATTACK_PLAN
+    assert kind_of({"farewell", "unreachable"}) is Danger.SUICIDE_RISK_NOW
+    assert kind_of({"farewell", "travel", "near"}) is Danger.DEPARTURE_NOW
