@@ -65,8 +65,8 @@ def test_development_danger_sets_through_the_product(http_api: str, name: str) -
 
 
 # On the held-out set (never read to write a rule) the aim of docs/SAFETY.md is not met: these floors
-# only keep what was measured on 2026-12-01 (73 of 108 with 112 first, 7 of 120 false alarms).
-HELD_OUT_112_FIRST_FLOOR = 0.6
+# only keep what was measured on 2026-12-01 (80 of 108 with 112 first, 7 of 120 false alarms).
+HELD_OUT_112_FIRST_FLOOR = 0.7
 HELD_OUT_FALSE_ALARM_CEILING = 0.07
 
 
