@@ -15,9 +15,10 @@ from bot.i18n import N_, _, date_text, time_text, weekday_text
 from protocol.messages import ServiceRef, Template
 from referral_map.directory import Directory
 from referral_map.geography import gazetteer
+from referral_map.hours import Openness
 from referral_map.phones import parse_phone
 from referral_map.routing import Referral, Situation, referral_at
-from referral_map.schemas import STALE_AFTER, Cost, PoliceContact, Service
+from referral_map.schemas import STALE_AFTER, Channel, Cost, PoliceContact, Service
 from referral_map.taxonomy import Concern, Language, Role
 
 POLICE_SENTENCES = {
@@ -44,9 +45,11 @@ def confidentiality_sentences(service: Service) -> list[str]:
 
 
 def openness_sentence(referral: Referral) -> str:
+    if referral.by_channel:  # phone and chat keep different hours: say each
+        return " ".join(_channel_sentence(channel, openness) for channel, openness in referral.by_channel)
     openness = referral.openness
     if openness.status == "open":
-        if referral.service.hours.always_open:
+        if openness.day_and_night:
             return _("Open day and night.")
         if openness.closes_at:
             return _("Open now, until {time}.").format(time=time_text(openness.closes_at))
@@ -59,6 +62,44 @@ def openness_sentence(referral: Referral) -> str:
             )
         return _("Closed now.")
     return _("We do not know their opening hours: call or look at their website.")
+
+
+# Whole sentences per channel and state, so that each language words them as it needs.
+CHANNEL_SENTENCES = {
+    Channel.PHONE: {
+        "day_and_night": N_("By phone: open day and night."),
+        "until": N_("By phone: open now, until {time}."),
+        "open": N_("By phone: open now."),
+        "opens": N_("By phone: closed now, opens on {day} at {time}."),
+        "closed": N_("By phone: closed now."),
+        "unknown": N_("By phone: we do not know the hours."),
+    },
+    Channel.CHAT: {
+        "day_and_night": N_("Chat: open day and night."),
+        "until": N_("Chat: open now, until {time}."),
+        "open": N_("Chat: open now."),
+        "opens": N_("Chat: closed now, opens on {day} at {time}."),
+        "closed": N_("Chat: closed now."),
+        "unknown": N_("Chat: we do not know the hours."),
+    },
+}
+
+
+def _channel_sentence(channel: Channel, openness: Openness) -> str:
+    state, args = "unknown", {}
+    if openness.status == "open":
+        state = "open"
+        if openness.day_and_night:
+            state = "day_and_night"
+        elif openness.closes_at:
+            state, args = "until", {"time": time_text(openness.closes_at)}
+    elif openness.status == "closed":
+        state = "closed"
+        if openness.next_opening:
+            opening = openness.next_opening
+            state, args = "opens", {"day": weekday_text(opening), "time": time_text(opening)}
+    msgid = CHANNEL_SENTENCES[channel][state]
+    return _(msgid).format(**args)
 
 
 def cost_sentence(service: Service) -> str | None:

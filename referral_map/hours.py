@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,6 +14,7 @@ from referral_map.taxonomy import Community
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 LOOK_AHEAD = dt.timedelta(days=14)
+DAY_AND_NIGHT = dt.timedelta(days=7)  # open without a break for longer than this: open day and night
 WEEKDAYS: tuple[Weekday, ...] = tuple(Weekday)
 
 Interval = tuple[dt.datetime, dt.datetime]
@@ -24,6 +25,7 @@ class Openness:
     status: Literal["open", "closed", "unknown"]
     next_opening: dt.datetime | None = None
     closes_at: dt.datetime | None = None
+    day_and_night: bool = False
 
 
 def openness(
@@ -40,7 +42,7 @@ def openness(
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"openness needs a timezone-aware datetime, got naive {at.isoformat()}")
     if hours.always_open:
-        return Openness("open")
+        return Openness("open", day_and_night=True)
     schedules = _for_channel(hours.schedules, channel)
     if not schedules:
         return Openness("unknown")
@@ -48,10 +50,23 @@ def openness(
     opening_times = _merged(_blocks(hours, schedules, now, holiday_community))
     for opens, closes in opening_times:
         if opens <= now < closes:
+            if closes - now > DAY_AND_NIGHT:
+                return Openness("open", day_and_night=True)
             return Openness("open", closes_at=_local(closes))
         if now < opens <= now + LOOK_AHEAD:
             return Openness("closed", next_opening=_local(opens))
     return Openness("closed")
+
+
+def by_channel(
+    hours: Hours, at: dt.datetime, holiday_community: Community | None, channels: Iterable[Channel]
+) -> tuple[tuple[Channel, Openness], ...]:
+    """Openness per channel, for the `channels` that have schedules of their own ("phone day and night,
+    chat 17:00-24:00"); empty when every schedule holds for any channel."""
+    own = {schedule.channel for schedule in hours.schedules}
+    return tuple(
+        (channel, openness(hours, at, holiday_community, channel)) for channel in channels if channel in own
+    )
 
 
 def _for_channel(schedules: list[Schedule], channel: Channel | None) -> list[Schedule]:

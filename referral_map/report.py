@@ -93,6 +93,15 @@ def referral_json(referral: Referral, language: Language) -> dict[str, Any]:
         "hours_known": referral.openness.status != "unknown",
         "next_opening": _iso(referral.openness.next_opening),
         "closes_at": _iso(referral.openness.closes_at),
+        "by_channel": {
+            channel.value: {
+                "status": openness.status,
+                "day_and_night": openness.day_and_night,
+                "next_opening": _iso(openness.next_opening),
+                "closes_at": _iso(openness.closes_at),
+            }
+            for channel, openness in referral.by_channel
+        },
         "phone": first_phone(channels),
         "url": referral.url,
         "chat_url": channels.chat_url or service.channels.chat_url,

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict
 from referral_map.directory import Directory, load_directory
 from referral_map.geography import Municipality, gazetteer
 from referral_map.holidays import holiday_community
-from referral_map.hours import Openness, openness
-from referral_map.schemas import Channels, Location, Scope, Service, ServiceArea, Status
+from referral_map.hours import Openness, by_channel, openness
+from referral_map.schemas import Channel, Channels, Location, Scope, Service, ServiceArea, Status
 from referral_map.taxonomy import COMMUNITY_LANGUAGES, Community, Concern, Language, Role, Urgency
 
 OTHER_BRUSSELS_SIDE = {Community.FLEMISH: Community.FRENCH, Community.FRENCH: Community.FLEMISH}
@@ -50,6 +50,7 @@ class Referral:
     location: Location | None
     reason: str
     openness: Openness
+    by_channel: tuple[tuple[Channel, Openness], ...] = ()  # where phone and chat keep different hours
 
     @property
     def open_now(self) -> bool | None:
@@ -265,8 +266,19 @@ class _Ranking:
 def referral_at(service: Service, location: Location | None, reason: str, moment: dt.datetime) -> Referral:
     """A referral to a service (at one of its offices) with whether it is open at `moment`."""
     hours = location.hours if location and location.hours.known else service.hours
+    community = holiday_community(service.service_area)
+    channels = location.channels if location and location.channels.phones else service.channels
+    offered = [
+        channel
+        for channel, has in ((Channel.PHONE, channels.phones), (Channel.CHAT, channels.chat_url))
+        if has
+    ]
     return Referral(
-        service, location, reason, openness(hours, moment, holiday_community(service.service_area))
+        service,
+        location,
+        reason,
+        openness(hours, moment, community),
+        by_channel(hours, moment, community, offered),
     )
 
 

@@ -99,7 +99,8 @@ class Schedule(Record):
 
 
 class Hours(Record):
-    """Opening hours. `always_open` for 24/7 lines; `schedules` otherwise; neither: unknown."""
+    """Opening hours. `always_open` for lines open day and night on every channel; `schedules` otherwise,
+    each for one channel or any ("phone 00:00-24:00 every day, chat 17:00-24:00"); neither: unknown."""
 
     always_open: bool = False
     schedules: list[Schedule] = Field(default_factory=list)

@@ -18,10 +18,20 @@ def test_referral_card_in_french_with_phone_hours_confidentiality_and_summary() 
     assert card["name"].startswith("CAPREV")
     assert card["phone"] == "0800 11 172" and card["tel"] == "tel:+3280011172"
     assert card["open_now"] is True
-    assert card["opening"] == "Ouvert maintenant, jusqu\u2019\u00e0 13\u00a0h."
+    assert card["opening"] == "Par t\u00e9l\u00e9phone\u00a0: ouvert maintenant, jusqu\u2019\u00e0 13\u00a0h."
     assert card["confidentiality"]
     assert rendered.referral is not None and "Liège" in rendered.referral.summary
     assert "0800 11 172" in rendered.text
+
+
+def test_phone_and_chat_hours_are_told_apart_at_night() -> None:
+    at_three = dt.datetime(2026, 12, 1, 3, 0, tzinfo=SUNDAY_NIGHT.tzinfo)
+    card = card_of(render(referral(["zelfmoordlijn-1813"], "nl"), Language.NL, now=at_three))
+    assert card["open_now"] is True
+    assert (
+        card["opening"]
+        == "Telefonisch: dag en nacht open. Chat: nu gesloten, weer open op dinsdag om 17 uur."
+    )
 
 
 def test_closed_service_says_when_it_opens() -> None:

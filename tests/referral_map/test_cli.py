@@ -116,3 +116,17 @@ def test_installed_script_runs() -> None:
         capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     assert json.loads(completed.stdout)["services"][0]["id"] == "opvoedingslijn"
+
+
+def test_route_json_tells_phone_and_chat_hours_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "route", "--role", "young_person", "--concern", "self_harm", "--urgency", "urgent",
+        "--municipality", "9000", "--lang", "nl", "--at", "2026-12-01T03:00+01:00", "--json",
+    )  # fmt: skip
+    assert code == 0
+    line = next(s for s in json.loads(out)["services"] if s["id"] == "zelfmoordlijn-1813")
+    assert line["open_now"] is True
+    assert line["by_channel"]["phone"]["day_and_night"] is True
+    assert line["by_channel"]["chat"] == {
+        "status": "closed", "day_and_night": False, "next_opening": "2026-12-01T17:00:00+01:00", "closes_at": None,
+    }  # fmt: skip

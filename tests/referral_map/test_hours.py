@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from referral_map.hours import BRUSSELS, Openness, openness
+from referral_map.hours import BRUSSELS, Openness, by_channel, openness
 from referral_map.schemas import Channel, Hours, Schedule, Weekday
 from referral_map.taxonomy import Community
 
@@ -207,7 +207,7 @@ def test_unknown_hours(at: datetime) -> None:
     "at", [local("2026-06-03T10:00"), local("2026-12-25T03:00"), local("2027-07-11T12:00")]
 )
 def test_always_open(at: datetime) -> None:
-    assert openness(Hours(always_open=True), at, Community.FLEMISH) == Openness("open", None, None)
+    assert openness(Hours(always_open=True), at, Community.FLEMISH) == Openness("open", day_and_night=True)
 
 
 @pytest.mark.parametrize("hours", [OFFICE, Hours(), Hours(always_open=True)])
@@ -225,3 +225,28 @@ def test_naive_datetime_refused(hours: Hours) -> None:
 )
 def test_other_time_zones_are_converted(at: datetime, expected: Openness) -> None:
     assert_same(openness(OFFICE, at, None), expected)
+
+
+EVERY_DAY = list(Weekday)
+LISTENING_LINE = Hours(  # the phone day and night, the chat every evening (Zelfmoordlijn 1813)
+    schedules=[
+        Schedule(byday=EVERY_DAY, opens_at="00:00", closes_at="24:00", channel=Channel.PHONE),
+        Schedule(byday=EVERY_DAY, opens_at="17:00", closes_at="24:00", channel=Channel.CHAT),
+    ],
+    closed_on_public_holidays=False,
+)
+
+
+def test_a_phone_open_day_and_night_and_a_chat_in_the_evening() -> None:
+    at = local("2026-12-01T03:00")
+    (phone, on_phone), (chat, on_chat) = by_channel(LISTENING_LINE, at, None, [Channel.PHONE, Channel.CHAT])
+    assert (phone, chat) == (Channel.PHONE, Channel.CHAT)
+    assert on_phone == Openness("open", day_and_night=True)
+    assert on_chat == Openness("closed", next_opening=local("2026-12-01T17:00"))
+    assert openness(LISTENING_LINE, at, None) == Openness("open", day_and_night=True)
+    evening = by_channel(LISTENING_LINE, local("2026-12-25T20:00"), Community.FLEMISH, [Channel.CHAT])
+    assert evening == ((Channel.CHAT, Openness("open", closes_at=local("2026-12-26T00:00"))),)
+
+
+def test_hours_for_any_channel_are_not_told_per_channel() -> None:
+    assert by_channel(OFFICE, local("2026-06-03T10:00"), None, [Channel.PHONE, Channel.CHAT]) == ()
