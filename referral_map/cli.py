@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from referral_map import db, report
+from referral_map import db, freshness, report
 from referral_map.directory import DirectoryError, load_directory
 from referral_map.geography import UnknownPlaceError, gazetteer
 from referral_map.hours import BRUSSELS
@@ -67,6 +67,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     where.add_argument("query", nargs="+")
     add_command(
         map_commands, "coverage", "which community, role and concern has no fitting service", _coverage
+    )
+    add_command(
+        map_commands,
+        "freshness",
+        "every contact fact with its source, age and state, worst first",
+        _freshness,
     )
 
     route_parser = add_command(commands, "route", "rank the services for a situation", _route)
@@ -177,6 +183,28 @@ def _coverage(args: argparse.Namespace) -> int:
         _print_json({"gaps": gaps})
     else:
         print(report.table(gaps, ["community", "language", "role", "concern", "top"]) if gaps else "no gaps")
+    return 0
+
+
+def _freshness(args: argparse.Namespace) -> int:
+    found = freshness.facts(load_directory(), dt.date.today())
+    counts = freshness.summary(found)
+    if args.json:
+        _print_json({"summary": counts, "facts": [fact.as_dict() for fact in found]})
+        return 0
+    rows = [
+        {
+            "state": fact.state.value,
+            "record": fact.record,
+            "kind": fact.kind,
+            "value": fact.value,
+            "source date": fact.source_date.isoformat() if fact.source_date else "-",
+            "source": fact.source or "-",
+        }
+        for fact in found
+    ]
+    print(report.table(rows, ["state", "record", "kind", "value", "source date", "source"]))
+    print(", ".join(f"{count} {state}" for state, count in counts.items()))
     return 0
 
 
