@@ -64,6 +64,11 @@ def openness_sentence(referral: Referral) -> str:
     return _("We do not know their opening hours: call or look at their website.")
 
 
+REPORT_MISTAKE = N_("This information is wrong")
+REPORT_RECEIVED = N_(
+    "Thank you. An editor will check this information; your report is kept apart from this chat."
+)
+
 # Whole sentences per channel and state, so that each language words them as it needs.
 CHANNEL_SENTENCES = {
     Channel.PHONE: {
@@ -130,6 +135,7 @@ class Card:
     reason_code: str
     last_verified: str  # ISO date
     checked: str  # "Information last checked on ...", with a warning when it is old
+    report_label: str = ""  # the button that says a fact on the card is wrong; none on the 112 and 101 cards
 
     def lines(self) -> list[str]:
         """The card as lines of plain text, in the order every channel shows them."""
@@ -189,10 +195,17 @@ def build_card(referral: Referral, language: Language, explanation: str | None, 
         reason_code=referral.reason,
         last_verified=service.last_verified.isoformat(),
         checked=checked,
+        report_label=_(REPORT_MISTAKE),
     )
     if service.id in CALL_NOW:
         return replace(
-            card, description=_(CALL_NOW[service.id]), url=None, confidentiality="", reason="", checked=""
+            card,
+            description=_(CALL_NOW[service.id]),
+            url=None,
+            confidentiality="",
+            reason="",
+            checked="",
+            report_label="",
         )
     return card
 

@@ -19,11 +19,13 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.cards import REPORT_RECEIVED
 from bot.chat import MAX_TEXT, ChatReply, ChatService
 from bot.http_guard import Limits, RateLimit, middleware, rate_limited_message
 from bot.i18n import N_, _, language_name, use_language
 from bot.sessions import pseudonym
 from protocol.messages import Template
+from referral_map.mistakes import MistakeReports, ReportRefusedError
 from referral_map.taxonomy import Language
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
@@ -120,6 +122,8 @@ class ChatApi:
         self.actions_url = actions_url
         self.per_session = RateLimit(limits.per_session)
         self.per_address = RateLimit(limits.per_address)
+        self.reports = MistakeReports(service.store.engine, service.directory)
+        self.reports_per_address = RateLimit(limits.reports_per_address)
 
     def _throttle(self, request: Request, session: str, locale: object) -> None:
         """Raise a 429 with a polite sentence in the user's language when they or their address flood."""
@@ -174,6 +178,38 @@ class ChatApi:
             return error_response(error)
         await self.service.forget(self.pseudonymous(session))
         return Response(status_code=204)
+
+    async def report(self, request: Request) -> Response:
+        """ "This information is wrong" on a card: kept apart from the conversation, without any id."""
+        try:
+            body = await _body(request)
+            address = request.client.host if request.client else "unknown"
+            wait = self.reports_per_address.retry_after(address)
+            if wait:
+                raise ApiError(
+                    429, "rate_limited", rate_limited_message(body.get("locale")), retry_after=wait
+                )
+            locale = body.get("locale")
+            if not isinstance(locale, str) or locale not in Language.__members__.values():
+                raise ApiError(422, "unknown_locale", "'locale' must be one of nl, fr, de, en")
+            service_id, location_id, comment = body.get("service"), body.get("location"), body.get("comment")
+            if not isinstance(service_id, str) or len(service_id) > MAX_SESSION:
+                raise ApiError(422, "unknown_service", "'service' must be the id of a service on the card")
+            if location_id is not None and (
+                not isinstance(location_id, str) or len(location_id) > MAX_SESSION
+            ):
+                raise ApiError(422, "unknown_location", "'location' must be the id of an office on the card")
+            if comment is not None and not isinstance(comment, str):
+                raise ApiError(422, "invalid_comment", "'comment' must be text")
+            try:
+                self.reports.add(service_id, location_id, comment, locale)
+            except ReportRefusedError as refused:
+                status = 413 if refused.code == "comment_too_long" else 422
+                raise ApiError(status, refused.code, str(refused)) from None
+        except ApiError as error:
+            return error_response(error)
+        with use_language(Language(locale)):
+            return JSONResponse({"message": _(REPORT_RECEIVED)}, status_code=201)
 
     async def healthz(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -245,6 +281,7 @@ def create_app(
         Route("/privacy", api.privacy),
         Route("/api/v1/chat", api.chat, methods=["POST"]),
         Route("/api/v1/forget", api.forget, methods=["POST"]),
+        Route("/api/v1/report", api.report, methods=["POST"]),
         Route("/healthz", api.healthz),
         Route("/readyz", api.readyz),
     ]

@@ -69,10 +69,11 @@ class Limits:
 
     per_session: int = 30
     per_address: int = 300
+    reports_per_address: int = 10  # reports of a mistake in the map
 
 
 # Evaluations play hundreds of conversations a minute from one address.
-EVALUATION_LIMITS = Limits(per_session=1_000, per_address=1_000_000)
+EVALUATION_LIMITS = Limits(per_session=1_000, per_address=1_000_000, reports_per_address=1_000)
 
 
 def rate_limited_message(locale: object) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from referral_map import db, freshness, report
+from referral_map import db, freshness, mistakes, report
 from referral_map.directory import DirectoryError, load_directory
 from referral_map.geography import UnknownPlaceError, gazetteer
 from referral_map.hours import BRUSSELS
@@ -67,6 +67,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     where.add_argument("query", nargs="+")
     add_command(
         map_commands, "coverage", "which community, role and concern has no fitting service", _coverage
+    )
+    reports = add_command(
+        map_commands, "reports", "list the reports of a mistake in the map, or close one", _reports
+    )
+    reports.add_argument("--all", action="store_true", help="closed reports too")
+    reports.add_argument("--close", type=int, metavar="ID", help="mark a report as dealt with")
+    reports.add_argument(
+        "--db", help=f"SQLAlchemy URL (default: $WEGWIJZER_DATABASE_URL or {db.DEFAULT_DB_URL})"
     )
     add_command(
         map_commands,
@@ -183,6 +191,26 @@ def _coverage(args: argparse.Namespace) -> int:
         _print_json({"gaps": gaps})
     else:
         print(report.table(gaps, ["community", "language", "role", "concern", "top"]) if gaps else "no gaps")
+    return 0
+
+
+def _reports(args: argparse.Namespace) -> int:
+    engine = db.make_engine(args.db or db.database_url())
+    try:
+        store = mistakes.MistakeReports(engine, load_directory())
+        if args.close is not None:
+            if not store.close(args.close):
+                raise UsageError(f"no open report {args.close}")
+            print(f"report {args.close} closed")
+            return 0
+        found = [item.as_dict() for item in store.listed(include_closed=args.all)]
+    finally:
+        engine.dispose()
+    if args.json:
+        _print_json({"reports": found})
+    else:
+        columns = ["id", "reported_on", "service", "location", "language", "comment", "closed_on"]
+        print(report.table(found, columns) if found else "no open reports")
     return 0
 
 

@@ -23,9 +23,10 @@ from bot.http_guard import RateLimit
 from bot.settings import Settings
 from bot.telegram import commands, errors, gate, media, messages
 from bot.telegram.context import BotData, ChatData, TelegramApplication, WegwijzerContext, log
-from bot.telegram.keyboards import LANGUAGE_PREFIX
+from bot.telegram.keyboards import LANGUAGE_PREFIX, MISTAKE_PREFIX
 from bot.telegram.processor import ChatOrderedProcessor
 from bot.telegram.webhook import webhook_secret, webhook_target
+from referral_map.mistakes import MistakeReports
 
 
 def add_handlers(application: TelegramApplication) -> None:
@@ -42,6 +43,7 @@ def add_handlers(application: TelegramApplication) -> None:
             CommandHandler("restart", commands.restart, filters=private),
             CommandHandler("emergency", commands.emergency, filters=private),
             CallbackQueryHandler(commands.language_chosen, pattern=f"^{LANGUAGE_PREFIX}"),
+            CallbackQueryHandler(commands.mistake_reported, pattern=f"^{MISTAKE_PREFIX}"),
             CallbackQueryHandler(messages.button),
             MessageHandler(filters.UpdateType.EDITED, media.unsupported),
             MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, commands.help),
@@ -74,6 +76,7 @@ def build_application(
     application.bot_data.secret = settings.secret()
     application.bot_data.flood = RateLimit(settings.rate_per_session)
     application.bot_data.webhook_secret = webhook_secret(settings)
+    application.bot_data.reports = MistakeReports(service.store.engine, service.directory)
     add_handlers(application)
     return application
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from telegram import BotCommand, Update
 
+from bot.cards import REPORT_RECEIVED
 from bot.i18n import N_, _, language_name, use_language
 from bot.telegram.context import TelegramApplication, WegwijzerContext
-from bot.telegram.keyboards import LANGUAGE_PREFIX, emergency_keyboard, with_menu
+from bot.telegram.keyboards import LANGUAGE_PREFIX, emergency_keyboard, mistake_of, with_menu
 from bot.telegram.replies import converse, show
 from bot.templates import Button
 from protocol import payloads
 from protocol.messages import Template
+from referral_map.mistakes import ReportRefusedError
 from referral_map.taxonomy import Language
 
 COMMANDS = {
@@ -69,6 +71,22 @@ async def language_chosen(update: Update, context: WegwijzerContext) -> None:
     service.set_language(context.session, context.language)
     changed = service.own(Template.LANGUAGE_CHANGED, context.language, {"language": context.language.value})
     await show(update, context, [changed])
+
+
+async def mistake_reported(update: Update, context: WegwijzerContext) -> None:
+    """ "This information is wrong" under a card: one tap keeps a report, without any id, and thanks."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return
+    service_id, location_id = mistake_of(query.data)
+    try:
+        context.bot_data.reports.add(service_id, location_id, None, context.language.value)
+    except ReportRefusedError:  # an old card of a service no longer on the map
+        await query.answer()
+        return
+    with use_language(context.language):
+        await query.answer(_(REPORT_RECEIVED), show_alert=True)
+    await query.edit_message_reply_markup(reply_markup=None)  # one report per card
 
 
 async def privacy(update: Update, context: WegwijzerContext) -> None:

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.chat import ChatService
 from bot.http_guard import Limits, RateLimit
 from bot.settings import Settings
+from referral_map.mistakes import MistakeReports
 from referral_map.taxonomy import Language
 
 # One logger for the whole channel, named as before it became a package: operators and tests filter on it.
@@ -41,6 +42,7 @@ class BotData:
     flood: RateLimit = field(
         default_factory=lambda: RateLimit(Limits().per_session)
     )  # updates a minute per user
+    reports: MistakeReports = field(init=False, repr=False)  # "this information is wrong", kept apart
 
 
 class WegwijzerContext(CallbackContext[ExtBot[None], dict[Any, Any], ChatData, BotData]):

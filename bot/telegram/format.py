@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 
 from bot.cards import Card, ReferralView
+from bot.telegram.keyboards import mistake_button
 from bot.templates import Button, Rendered
 from protocol.messages import Template
 
@@ -124,7 +125,10 @@ def referral_messages(view: ReferralView, buttons: list[Button]) -> list[Outgoin
     intro = escape(view.intro)
     if view.template is Template.EMERGENCY_REFERRAL:
         intro = f"<b>{intro}</b>"
-    messages = [Outgoing(intro), *(Outgoing(card_html(card)) for card in view.cards)]
+    messages = [Outgoing(intro)]
+    for card in view.cards:
+        report = [mistake_button(card.report_label, card.id, card.location_id)] if card.report_label else []
+        messages.append(Outgoing(card_html(card), report))
     messages.append(Outgoing(summary_html(view), buttons))
     return messages
 

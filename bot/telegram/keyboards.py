@@ -2,7 +2,8 @@
 
 A button's callback_data is at most 64 bytes. The payload travels in it ("=" + payload) when it fits;
 a longer one is kept in the chat's memory and the button carries a short key ("#" + a number).
-The language buttons of /language carry "lang:" + the language code and never reach Rasa.
+The language buttons of /language carry "lang:" + the language code and never reach Rasa, nor does
+the "this information is wrong" button under a card: "wrong:" + the service id (and "/" + the office's).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from referral_map.taxonomy import Language
 CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
 REMEMBERED_PAYLOADS = 200  # per chat, for button payloads too long to travel in callback_data
 LANGUAGE_PREFIX = "lang:"
+MISTAKE_PREFIX = "wrong:"
 DIRECT_PREFIX = "="  # "=" + the payload itself
 KEY_PREFIX = "#"  # "#" + a short key into ChatData.payloads
 # The key that stays under the text field: pressed, it sends its label, answered with the emergency numbers.
@@ -41,12 +43,26 @@ def remember(chat_data: ChatData, payload: str) -> str:
 
 def callback_data(button: Button, chat_data: ChatData | None) -> str:
     """What a button sends back when pressed: a language choice, its payload, or a key to its payload."""
-    if button.payload.startswith(LANGUAGE_PREFIX):
+    if button.payload.startswith((LANGUAGE_PREFIX, MISTAKE_PREFIX)):
         return button.payload
     data = DIRECT_PREFIX + button.payload
     if len(data.encode()) > CALLBACK_LIMIT:
         data = remember(chat_data or ChatData(), button.payload)
     return data
+
+
+def mistake_button(title: str, service_id: str, location_id: str | None) -> Button:
+    """The button under a card that reports a mistake in it; the office is left out if it does not fit."""
+    data = f"{MISTAKE_PREFIX}{service_id}"
+    if location_id and len(f"{data}/{location_id}".encode()) <= CALLBACK_LIMIT:
+        data += f"/{location_id}"
+    return Button(title, data[:CALLBACK_LIMIT])
+
+
+def mistake_of(data: str) -> tuple[str, str | None]:
+    """The service and office a pressed "this information is wrong" button names."""
+    service_id, _, location_id = data.removeprefix(MISTAKE_PREFIX).partition("/")
+    return service_id, location_id or None
 
 
 def payload_of(data: str, chat_data: ChatData | None) -> str | None:

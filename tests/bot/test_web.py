@@ -214,6 +214,24 @@ def test_conversation_reaches_a_referral_card(open_chat: Callable[..., Chat], ar
     full_page_screenshot(page, artifacts / "web-chat.png")
 
 
+def test_a_card_reports_a_mistake_apart_from_the_conversation(open_chat: Callable[..., Chat]) -> None:
+    chat = open_chat()
+    page = chat.page
+    converse_to_referral(page)
+    card = page.locator("#log .service").first
+    card.locator("button.report-open").click()
+    card.locator("input.report-comment").fill("het nummer is veranderd")
+    card.locator("button.report-send").click()
+    page.wait_for_function("() => document.querySelector('#log .service .report-answer').textContent !== ''")
+    assert card.locator(".report-answer").inner_text().startswith("Dank je.")
+    [request] = chat.traffic.posts("/api/v1/report")
+    body = json.loads(request.post_data or "{}")
+    assert body["comment"] == "het nummer is veranderd" and body["locale"] == "nl"
+    assert "session" not in body and session_storage(page)["wegwijzer.session"] not in (
+        request.post_data or ""
+    )
+
+
 def test_language_switch(open_chat: Callable[..., Chat]) -> None:
     chat = open_chat()
     page = chat.page

@@ -33,6 +33,8 @@
       summary: "Dit kun je doorgeven als je belt",
       copy: "Kopieer",
       copied: "Gekopieerd",
+      reportComment: "Wat klopt er niet? (mag je leeg laten)",
+      reportSend: "Verstuur melding",
       services: "Diensten die je kunnen helpen"
     },
     fr: {
@@ -59,6 +61,8 @@
       summary: "À transmettre quand vous appelez",
       copy: "Copier",
       copied: "Copié",
+      reportComment: "Qu’est-ce qui est faux\u00a0? (facultatif)",
+      reportSend: "Envoyer le signalement",
       services: "Services qui peuvent vous aider"
     },
     de: {
@@ -85,6 +89,8 @@
       summary: "Das können Sie am Telefon weitergeben",
       copy: "Kopieren",
       copied: "Kopiert",
+      reportComment: "Was stimmt nicht? (freiwillig)",
+      reportSend: "Meldung senden",
       services: "Stellen, die Ihnen helfen können"
     },
     en: {
@@ -111,6 +117,8 @@
       summary: "You can pass this on when you call",
       copy: "Copy",
       copied: "Copied",
+      reportComment: "What is wrong? (you may leave this empty)",
+      reportSend: "Send report",
       services: "Services that can help you"
     }
   };
@@ -248,7 +256,48 @@
       var age = Date.now() - Date.parse(service.last_verified + "T00:00:00Z");
       card.appendChild(el("p", { className: "service-checked" + (age > 365 * 864e5 ? " stale" : ""), text: checked }));
     }
+    if (service.report_label && service.id) card.appendChild(mistakeReport(service));
     return card;
+  }
+
+  // "This information is wrong": a report about the card, sent apart from the conversation (no session).
+  function mistakeReport(service) {
+    var box = el("div", { className: "service-report" });
+    var open = el("button", { type: "button", className: "report-open", text: service.report_label });
+    box.appendChild(open);
+    open.addEventListener("click", function () {
+      open.disabled = true;
+      var comment = el("input", { type: "text", maxLength: 500, className: "report-comment", placeholder: t("reportComment") });
+      comment.setAttribute("aria-label", t("reportComment"));
+      var sendReport = el("button", { type: "button", className: "report-send", text: t("reportSend") });
+      var answer = el("p", { className: "report-answer", role: "status" });
+      sendReport.addEventListener("click", function () {
+        sendReport.disabled = true;
+        var body = { service: service.id, location: service.location_id || null, comment: comment.value || null, locale: state.locale };
+        fetch("/api/v1/report", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+          credentials: "same-origin"
+        })
+          .then(function (response) {
+            return response.json().then(function (data) {
+              if (!response.ok) throw new Error((data.error && data.error.message) || "HTTP " + response.status);
+              answer.textContent = data.message;
+              comment.disabled = true;
+            });
+          })
+          .catch(function () {
+            answer.textContent = t("error");
+            sendReport.disabled = false;
+          });
+      });
+      box.appendChild(comment);
+      box.appendChild(sendReport);
+      box.appendChild(answer);
+      comment.focus();
+    });
+    return box;
   }
 
   function summaryBox(summary) {
