@@ -7,11 +7,12 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from referral_map import db, freshness, mistakes, report
+from referral_map import db, freshness, hsds_export, mistakes, report
 from referral_map.directory import DirectoryError, load_directory
 from referral_map.geography import UnknownPlaceError, gazetteer
 from referral_map.hours import BRUSSELS
@@ -67,6 +68,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     where.add_argument("query", nargs="+")
     add_command(
         map_commands, "coverage", "which community, role and concern has no fitting service", _coverage
+    )
+    export = add_command(
+        map_commands, "export", "write the map as Open Referral HSDS 3.0 JSON, validated", _export
+    )
+    export.add_argument(
+        "--hsds", required=True, metavar="DIR", help="folder for one <service id>.json per service"
+    )
+    export.add_argument(
+        "--lang", default="nl", help=f"the language of names and descriptions: {_values(Language)}"
     )
     reports = add_command(
         map_commands, "reports", "list the reports of a mistake in the map, or close one", _reports
@@ -191,6 +201,19 @@ def _coverage(args: argparse.Namespace) -> int:
         _print_json({"gaps": gaps})
     else:
         print(report.table(gaps, ["community", "language", "role", "concern", "top"]) if gaps else "no gaps")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        language = parse_choice(Language, args.lang, "language")
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    written = hsds_export.export(load_directory(), Path(args.hsds), language)
+    if args.json:
+        _print_json({"folder": args.hsds, "services": len(written)})
+    else:
+        print(f"{len(written)} services written to {args.hsds}, each valid against HSDS 3.0")
     return 0
 
 
