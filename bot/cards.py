@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from bot.i18n import N_, _, date_text, time_text, weekday_text
+from bot.i18n import N_, _, month_text, time_text, weekday_text
 from protocol.messages import ServiceRef, Template
 from referral_map.directory import Directory
 from referral_map.geography import gazetteer
@@ -134,7 +134,7 @@ class Card:
     reason: str
     reason_code: str
     last_verified: str  # ISO date
-    checked: str  # "Information last checked on ...", with a warning when it is old
+    checked: str  # "Checked in October 2026.", with a warning when it is old
     report_label: str = ""  # the button that says a fact on the card is wrong; none on the 112 and 101 cards
 
     def lines(self) -> list[str]:
@@ -175,7 +175,7 @@ def build_card(referral: Referral, language: Language, explanation: str | None, 
     service = referral.service
     channels = referral.channels
     phone = parse_phone(channels.phones[0].number) if channels.phones else None
-    checked = _("Information last checked on {date}.").format(date=date_text(service.last_verified))
+    checked = _("Checked in {month}.").format(month=month_text(service.last_verified))
     if today - service.last_verified > STALE_AFTER:
         checked += " " + _("It may be out of date.")
     card = Card(

@@ -59,8 +59,9 @@ def time_text(moment: dt.time | dt.datetime) -> str:
     return _("{hour}:{minute}").format(hour=moment.hour, minute=f"{moment.minute:02d}")
 
 
-def date_text(day: dt.date) -> str:
-    return format_date(day, format="long", locale=babel_locale())
+def month_text(day: dt.date) -> str:
+    """The month and year, as a card says when its facts were checked: "oktober 2026", "octobre 2026"."""
+    return format_date(day, format="LLLL y", locale=babel_locale())
 
 
 def weekday_text(moment: dt.datetime) -> str:

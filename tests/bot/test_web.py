@@ -183,7 +183,7 @@ def test_conversation_reaches_a_referral_card(open_chat: Callable[..., Chat], ar
     for part in ("service-name", "service-description", "service-opening", "service-confidentiality"):
         assert card.locator(f".{part}").inner_text().strip(), part
     assert card.locator(".service-reason").inner_text().strip()
-    assert "nagekeken op" in card.locator(".service-checked").inner_text()
+    assert card.locator(".service-checked").inner_text().startswith("Nagekeken in ")
     assert page.locator("#log .service a.website[href^='http']").count() >= 1
 
     # The summary is copyable, with a copy button that says it worked.
