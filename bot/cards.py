@@ -46,22 +46,8 @@ def confidentiality_sentences(service: Service) -> list[str]:
 
 def openness_sentence(referral: Referral) -> str:
     if referral.by_channel:  # phone and chat keep different hours: say each
-        return " ".join(_channel_sentence(channel, openness) for channel, openness in referral.by_channel)
-    openness = referral.openness
-    if openness.status == "open":
-        if openness.day_and_night:
-            return _("Open day and night.")
-        if openness.closes_at:
-            return _("Open now, until {time}.").format(time=time_text(openness.closes_at))
-        return _("Open now.")
-    if openness.status == "closed":
-        if openness.next_opening:
-            opening = openness.next_opening
-            return _("Closed now. Opens on {day} at {time}.").format(
-                day=weekday_text(opening), time=time_text(opening)
-            )
-        return _("Closed now.")
-    return _("We do not know their opening hours: call or look at their website.")
+        return " ".join(_hours_sentence(channel, openness) for channel, openness in referral.by_channel)
+    return _hours_sentence(Channel.ANY, referral.openness)
 
 
 REPORT_MISTAKE = N_("This information is wrong")
@@ -71,6 +57,14 @@ REPORT_RECEIVED = N_(
 
 # Whole sentences per channel and state, so that each language words them as it needs.
 CHANNEL_SENTENCES = {
+    Channel.ANY: {
+        "day_and_night": N_("Open day and night."),
+        "until": N_("Open now, until {time}."),
+        "open": N_("Open now."),
+        "opens": N_("Closed now. Opens on {day} at {time}."),
+        "closed": N_("Closed now."),
+        "unknown": N_("We do not know their opening hours: call or look at their website."),
+    },
     Channel.PHONE: {
         "day_and_night": N_("By phone: open day and night."),
         "until": N_("By phone: open now, until {time}."),
@@ -90,7 +84,7 @@ CHANNEL_SENTENCES = {
 }
 
 
-def _channel_sentence(channel: Channel, openness: Openness) -> str:
+def _hours_sentence(channel: Channel, openness: Openness) -> str:
     state, args = "unknown", {}
     if openness.status == "open":
         state = "open"

@@ -43,6 +43,7 @@ class Signals:
     kinds: tuple[Kind, ...]
     negation: re.Pattern[str]
     mask: re.Pattern[str]
+    groups: dict[str, re.Pattern[str]]  # every named group, its `$name` references expanded
 
 
 def normalise(text: str) -> str:
@@ -81,7 +82,7 @@ def signals(path: Path = SIGNALS) -> Signals:
         for name, rule in data["kinds"].items()
     )
     negation = re.compile(r"\b(?:" + "|".join(data["negations"]) + r")\b")
-    return Signals(kinds, negation, _alternation(data["mask"]))
+    return Signals(kinds, negation, _alternation(data["mask"]), groups)
 
 
 def _affirmed(patterns: tuple[re.Pattern[str], ...], sentence: str, negation: re.Pattern[str]) -> list[str]:
@@ -115,10 +116,15 @@ class Finding:
     sentences: str
 
 
+def sentences_of(text: str, rules: Signals) -> list[str]:
+    """The sentences of `text`, normalised, with the `mask` phrases blanked out."""
+    return [part for part in SENTENCE_END.split(rules.mask.sub(" ", normalise(text))) if part.strip()]
+
+
 def findings(text: str, rules: Signals | None = None) -> Iterator[Finding]:
     """Each rule that fires on up to `WINDOW` consecutive sentences of `text`, kinds in file order, as read."""
     rules = rules or signals()
-    sentences = [part for part in SENTENCE_END.split(rules.mask.sub(" ", normalise(text))) if part.strip()]
+    sentences = sentences_of(text, rules)
     windows = [  # (the sentences read together, with the sentence before and after them)
         (
             SENTENCE_JOIN.join(sentences[start : start + size]),

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from bot.danger import SENTENCE_END, SENTENCE_JOIN, SIGNALS, _affirmed, normalise, signals
+from bot.danger import SENTENCE_JOIN, _affirmed, sentences_of, signals
 from nlu.evaluate_nlu import read_examples
 from protocol.danger import Danger
 
@@ -68,24 +64,13 @@ class Model:
         return 1.0 / (1.0 + math.exp(-score))
 
 
-@cache
-def _groups(path: Path = SIGNALS) -> dict[str, re.Pattern[str]]:
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    groups: dict[str, re.Pattern[str]] = {}
-    for name, patterns in data["groups"].items():
-        parts = [groups[p[1:]].pattern if p.startswith("$") else p for p in patterns]
-        groups[name] = re.compile("|".join(f"(?:{part})" for part in parts))
-    return groups
-
-
 def present_groups(text: str) -> set[str]:
     """The signal groups that `text` matches somewhere, not right after a negation."""
     rules = signals()
-    sentences = [part for part in SENTENCE_END.split(rules.mask.sub(" ", normalise(text))) if part.strip()]
-    whole = SENTENCE_JOIN.join(sentences)
+    whole = SENTENCE_JOIN.join(sentences_of(text, rules))
     return {
         name
-        for name, pattern in _groups().items()
+        for name, pattern in rules.groups.items()
         if pattern.search(whole) and _affirmed((pattern,), whole, rules.negation)[0]
     }
 
@@ -174,7 +159,7 @@ def as_json(trained: Model) -> str:
 def main(argv: list[str] | None = None) -> int:
     """`python -m bot.danger_model`: train on the development sets and write `bot/danger_weights.json`."""
     del argv
-    trained = train(training_examples(), sorted(_groups()))
+    trained = train(training_examples(), sorted(signals().groups))
     WEIGHTS.write_text(as_json(trained), encoding="utf-8")
     print(f"wrote {WEIGHTS}", file=sys.stderr)
     return 0

@@ -58,9 +58,7 @@ class Referral:
 
     @property
     def channels(self) -> Channels:
-        """How to reach it: the local office's channels when the office has a phone, else the service's."""
-        location = self.location
-        return location.channels if location and location.channels.phones else self.service.channels
+        return reachable_channels(self.service, self.location)
 
     @property
     def url(self) -> str | None:
@@ -263,11 +261,16 @@ class _Ranking:
         return bool(accepted & set(service.languages)) and self.reaches(service, community)
 
 
+def reachable_channels(service: Service, location: Location | None) -> Channels:
+    """How to reach it: the local office's channels when the office has a phone, else the service's."""
+    return location.channels if location and location.channels.phones else service.channels
+
+
 def referral_at(service: Service, location: Location | None, reason: str, moment: dt.datetime) -> Referral:
     """A referral to a service (at one of its offices) with whether it is open at `moment`."""
     hours = location.hours if location and location.hours.known else service.hours
     community = holiday_community(service.service_area)
-    channels = location.channels if location and location.channels.phones else service.channels
+    channels = reachable_channels(service, location)
     offered = [
         channel
         for channel, has in ((Channel.PHONE, channels.phones), (Channel.CHAT, channels.chat_url))
