@@ -101,6 +101,20 @@ def _hours_sentence(channel: Channel, openness: Openness) -> str:
     return _(msgid).format(**args)
 
 
+def office_sentence(referral: Referral, language: Language) -> str | None:
+    """Where the local office that serves the user's municipality is, when routing chose one."""
+    location = referral.location
+    if location is None:
+        return None
+    if location.address is None:
+        return _("This office serves where you live.")
+    address = location.address
+    town = gazetteer().get(address.municipality).name(language)
+    return _("The office for where you live: {address}.").format(
+        address=f"{address.street}, {address.postcode} {town}"
+    )
+
+
 def cost_sentence(service: Service) -> str | None:
     return {
         Cost.FREE: _("Free."),
@@ -117,6 +131,7 @@ class Card:
     location_id: str | None
     name: str
     description: str
+    office: str | None  # the local office's address, when routing chose one for the user's municipality
     phone: str | None  # as dialled in Belgium: "078 15 00 10", "112"
     tel: str | None  # a tel: link
     phone_text: str | None  # "Phone: 078 15 00 10"
@@ -136,6 +151,7 @@ class Card:
         lines = [
             self.name,
             self.description,
+            self.office,
             self.phone_text,
             self.url,
             self.opening,
@@ -177,6 +193,7 @@ def build_card(referral: Referral, language: Language, explanation: str | None, 
         location_id=referral.location.id if referral.location else None,
         name=referral.name(language),
         description=service.description.get(language),
+        office=office_sentence(referral, language),
         phone=phone.national if phone else None,
         tel=phone.tel_uri if phone else None,
         phone_text=_("Phone: {number}").format(number=phone.national) if phone else None,

@@ -101,6 +101,8 @@ def _phone_line(card: Card) -> str:
 def card_html(card: Card) -> str:
     """A service card: the name in bold, the number and link tappable, the date it was last checked in italics."""
     lines = [f"<b>{escape(card.name)}</b>", escape(card.description)]
+    if card.office:
+        lines.append(escape(card.office))
     if card.phone_text:
         lines.append(_phone_line(card))
     if card.url:

@@ -80,3 +80,20 @@ def test_the_emergency_numbers_say_what_happens_when_you_call_and_nothing_about_
                 assert _(POLICE_SENTENCES[PoliceContact.YES]) not in card["text"]
             assert card["phone"] == number.split("-")[1] and card["open_now"] is True
             assert len(card["text"].split()) < 45
+
+
+def test_a_local_office_card_says_it_is_the_office_for_where_you_live_and_where_it_is() -> None:
+    payload = referral(["justitiehuizen-vlaanderen"], "en", concern="detention", municipality="11002")
+    payload["referral"]["services"][0]["location_id"] = "justitiehuis-antwerpen"
+    card = card_of(render(payload, Language.EN))
+    assert card["name"].startswith("Justitiehuis Antwerpen")
+    assert card["office"] == "The office for where you live: Quinten Matsijslei 55, 2018 Antwerp."
+    assert card["office"] in card["text"] and card["phone"] == "03 614 52 00"
+    payload["referral"]["situation"]["language"] = "nl"
+    dutch = card_of(render(payload, Language.NL))["office"]
+    assert dutch == "Het kantoor voor jouw gemeente: Quinten Matsijslei 55, 2018 Antwerpen."
+
+
+def test_a_card_without_a_local_office_has_no_office_line() -> None:
+    card = card_of(render(referral(["caprev"], "fr"), Language.FR))
+    assert card["office"] is None

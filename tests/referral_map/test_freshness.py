@@ -26,7 +26,9 @@ def test_a_police_promise_rests_on_a_page_that_speaks_of_it() -> None:
         fact.record: fact.state for fact in facts(load_directory(), TODAY) if fact.kind == "confidentiality"
     }
     assert "telefonhilfe-108" not in confidentiality  # its pages promise absolute secrecy: now unknown
-    assert confidentiality["caw"] is not State.UNSUPPORTED  # "secrecy only broken in serious danger"
+    assert "caw" not in confidentiality  # its FAQ names the danger exception for street workers only
+    assert confidentiality["hulplijn-1712"] is State.CURRENT
+    assert State.UNSUPPORTED not in confidentiality.values()
 
 
 def test_an_old_source_makes_a_fact_too_old() -> None:

@@ -111,13 +111,7 @@ EXPECTED_FIRST = [
     ("french", Role.IMAM, Concern.YOUTH_SUPPORT, "amo", "youth_services_french"),
     ("french", Role.PARENT, Concern.PARENTING, "one", "parenting_french"),
     ("french", Role.FAMILY, Concern.DETENTION, "maisons-de-justice-fwb", "detention_french"),
-    (
-        "french",
-        Role.PARENT,
-        Concern.VICTIM_SUPPORT,
-        "slachtoffers-terrorisme-federaal",
-        "victim_support_french",
-    ),
+    ("french", Role.PARENT, Concern.VICTIM_SUPPORT, "services-aide-victimes-fwb", "victim_support_french"),
     ("german", Role.PARENT, Concern.RADICALISATION, "wegweiser-ostbelgien", "worry_german"),
     ("german", Role.TEACHER, Concern.POLARISATION, "wegweiser-ostbelgien", "worry_german"),
     ("german", Role.YOUTH_WORKER, Concern.YOUTH_SUPPORT, "kaleido-ostbelgien", "youth_services_german"),
@@ -226,3 +220,60 @@ def test_never_an_empty_list_even_out_of_scope() -> None:
         (None, Language.EN),
     ]:
         assert _route(nis, language, Role.UNKNOWN, Concern.OUT_OF_SCOPE).referrals
+
+
+@pytest.mark.parametrize(
+    ("nis", "service_id", "office", "phone"),
+    [
+        ("13040", "caw", "caw-de-kempen", "014 47 11 00"),  # Turnhout
+        ("13004", "caw", "caw-de-kempen", "014 47 11 00"),  # Beerse, also in the Kempen
+        ("71072", "caw", "caw-limburg", None),  # Hasselt: the regional CAW, no sourced phone yet
+        ("21015", "caw", "caw-brussel", None),  # Schaerbeek, in Dutch
+        ("25014", "saj", "saj-nivelles", "067 89 59 60"),  # Braine-l'Alleud, Walloon Brabant
+    ],
+)
+def test_the_regional_office_that_serves_the_municipality_is_the_one_shown(
+    nis: str, service_id: str, office: str, phone: str | None
+) -> None:
+    concern = Concern.VICTIM_SUPPORT if service_id == "caw" else Concern.YOUTH_SUPPORT
+    language = Language.NL if service_id == "caw" else Language.FR
+    result = _route(nis, language, Role.PARENT, concern)
+    referral = next(r for r in result.referrals if r.service.id == service_id)
+    assert referral.location is not None and referral.location.id == office
+    numbers = [p.number for p in referral.channels.phones]
+    assert (numbers[0] if numbers else None) == phone or phone is None
+
+
+def test_a_caw_office_is_only_shown_where_it_is_known_to_work() -> None:
+    result = _route("12025", Language.NL, Role.PARENT, Concern.VICTIM_SUPPORT)  # Mechelen
+    caw = next(r for r in result.referrals if r.service.id == "caw")
+    assert caw.location is None  # its regional CAW's area and phone are not sourced yet: the central CAW
+
+
+@pytest.mark.parametrize(
+    ("nis", "expected"),
+    [
+        (
+            "11002",
+            [
+                "clb-clbchat",
+                "antwerpen-centraal-meldpunt-onderwijs",
+                "onderwijs-aanspreekpunt-radicalisering",
+            ],
+        ),
+        ("23088", ["clb-clbchat", "vilvoorde-deradicalisering", "onderwijs-aanspreekpunt-radicalisering"]),
+        ("44021", ["clb-clbchat", "onderwijs-aanspreekpunt-radicalisering", "netwerk-islamexperten"]),
+    ],
+)
+def test_a_flemish_teacher_gets_the_education_contact_point_and_a_local_one_where_it_exists(
+    nis: str, expected: list[str]
+) -> None:
+    result = _route(nis, Language.NL, Role.TEACHER, Concern.RADICALISATION)
+    assert _ids(result)[:3] == expected
+
+
+def test_a_city_service_is_offered_only_in_its_city() -> None:
+    in_charleroi = _ids(_route("52011", Language.FR, Role.PARENT, Concern.RADICALISATION))
+    in_liege = _ids(_route("62063", Language.FR, Role.PARENT, Concern.RADICALISATION))
+    assert "charleroi-prevention-extremismes-violents" in in_charleroi
+    assert "charleroi-prevention-extremismes-violents" not in in_liege

@@ -236,6 +236,7 @@
     var card = el("li", { className: "service" });
     card.appendChild(el("h2", { className: "service-name", text: service.name || "" }));
     if (service.description) card.appendChild(el("p", { className: "service-description", text: service.description }));
+    if (service.office) card.appendChild(el("p", { className: "service-office", text: service.office }));
     var ways = el("p", { className: "service-contact" });
     if (service.tel && /^tel:\+?[0-9]+$/.test(service.tel)) {
       ways.appendChild(el("a", { className: "call", href: service.tel, text: t("call", { phone: service.phone || service.tel.slice(4) }) }));
