@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,22 +52,71 @@ class NoAnswerError(httpx.HTTPError):
     """Rasa answered a turn with no message: its action server is down or failed (Rasa only logs that)."""
 
 
+# A server that refused the connection, or dropped it without an answer (it died or restarts), has not
+# answered the turn; another server may. A server killed mid-turn may have stored the message already:
+# then Rasa sees it twice, which costs less than losing it.
+UNANSWERED = (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+
+
+@dataclass
+class RasaWorker:
+    url: str
+    client: httpx.AsyncClient
+    down_until: float = 0.0  # monotonic time; a worker that did not answer is tried last until then
+
+
 class RasaClient:
-    """Rasa's REST channel and HTTP API, over loopback.
+    """Rasa's REST channel and HTTP API over loopback, spread over one or several Rasa servers.
+
+    Each turn goes to the next server in turn; one that refuses the connection or drops it unanswered is
+    set aside for `retry_after` seconds and the turn goes to the next, so a dead server loses no turn and is
+    taken back once it answers. The servers share the tracker store and the lock store (stack/workers.py).
 
     `tracker_db_url` is Rasa's SQL tracker store: forgetting deletes the conversation's rows there, because
     Rasa's own API cannot (replacing the events by none leaves every stored event in place).
     """
 
-    def __init__(self, base_url: str, timeout: float = 5.0, tracker_db_url: str | None = None) -> None:
-        self.base_url = base_url
-        self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+    def __init__(
+        self,
+        base_url: str | Sequence[str],
+        timeout: float = 5.0,
+        tracker_db_url: str | None = None,
+        retry_after: float = 5.0,
+    ) -> None:
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not urls:
+            raise ValueError("at least one Rasa server")
+        self.base_url = urls[0]
+        self.workers = [RasaWorker(url, httpx.AsyncClient(base_url=url, timeout=timeout)) for url in urls]
+        self.retry_after = retry_after
+        self._turns = itertools.count()
         self.tracker_db = create_engine(tracker_db_url) if tracker_db_url else None
+
+    def _in_order(self) -> list[RasaWorker]:
+        """The servers to try for one request: the next one in turn first, those set aside last."""
+        first = next(self._turns) % len(self.workers)
+        turn = self.workers[first:] + self.workers[:first]
+        now = time.monotonic()
+        return [w for w in turn if w.down_until <= now] + [w for w in turn if w.down_until > now]
+
+    async def _post(self, path: str, body: Any) -> httpx.Response:
+        failure: httpx.HTTPError | None = None
+        for worker in self._in_order():
+            try:
+                response = await worker.client.post(path, json=body)
+            except UNANSWERED as error:  # the server refused or dropped the connection: the next one
+                worker.down_until = time.monotonic() + self.retry_after
+                failure = error
+                continue
+            worker.down_until = 0.0
+            return response
+        assert failure is not None
+        raise failure
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """One user turn; the custom payloads Rasa answers with."""
-        response = await self.client.post(
-            "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata}
+        response = await self._post(
+            "/webhooks/rest/webhook", {"sender": sender, "message": text, "metadata": metadata}
         )
         response.raise_for_status()
         answers = [item["custom"] for item in response.json() if isinstance(item.get("custom"), dict)]
@@ -78,9 +129,7 @@ class RasaClient:
         in memory starts again (a restart), so the next message begins a new conversation."""
         if self.tracker_db is not None:
             await asyncio.to_thread(self._delete_events, sender)
-        response = await self.client.post(
-            f"/conversations/{sender}/tracker/events", json=[{"event": "restart"}]
-        )
+        response = await self._post(f"/conversations/{sender}/tracker/events", [{"event": "restart"}])
         response.raise_for_status()
         if self.tracker_db is not None:  # the restart itself is stored; it holds nothing of the user
             await asyncio.to_thread(self._delete_events, sender)
@@ -91,14 +140,26 @@ class RasaClient:
             if inspect(connection).has_table("events"):
                 connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
 
+    async def ready_workers(self) -> list[bool]:
+        """Whether each server answers its status page; one that does not is set aside, one that does is back."""
+        answered = await asyncio.gather(*(self._status(worker) for worker in self.workers))
+        for worker, up in zip(self.workers, answered, strict=True):
+            worker.down_until = 0.0 if up else time.monotonic() + self.retry_after
+        return list(answered)
+
     async def ready(self) -> bool:
+        return any(await self.ready_workers())
+
+    @staticmethod
+    async def _status(worker: RasaWorker) -> bool:
         try:
-            return (await self.client.get("/status", timeout=2)).status_code == 200
+            return (await worker.client.get("/status", timeout=2)).status_code == 200
         except httpx.HTTPError:
             return False
 
     async def close(self) -> None:
-        await self.client.aclose()
+        for worker in self.workers:
+            await worker.client.aclose()
         if self.tracker_db is not None:
             self.tracker_db.dispose()
 

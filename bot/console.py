@@ -65,7 +65,7 @@ def _read() -> str | None:
 def chat(language: Language) -> int:
     settings = Settings.from_env()
     service = build_service(settings)
-    if answers(f"{settings.rasa_url}/status"):
+    if any(answers(f"{url}/status") for url in settings.rasa_urls):
         asyncio.run(converse(service, language, _read, print))
         return 0
     from stack.model import ensure_model

@@ -215,7 +215,8 @@ class ChatApi:
         return JSONResponse({"status": "ok"})
 
     async def readyz(self, request: Request) -> Response:
-        rasa = await self.service.rasa.ready()
+        workers = await self.service.rasa.ready_workers()
+        rasa = any(workers)
         try:
             with self.service.store.engine.connect() as connection:
                 connection.execute(text("select 1"))
@@ -223,7 +224,13 @@ class ChatApi:
         except Exception:  # any failure to reach the database means not ready
             database = False
         actions = await _answers(f"{self.actions_url}/health")
-        status = {"rasa": rasa, "actions": actions, "database": database, "degraded": not (rasa and actions)}
+        status = {
+            "rasa": rasa,
+            "rasa_workers": f"{sum(workers)}/{len(workers)}",
+            "actions": actions,
+            "database": database,
+            "degraded": not (rasa and actions),
+        }
         return JSONResponse(status, status_code=200 if database else 503)
 
     async def index(self, request: Request) -> Response:

@@ -1,5 +1,9 @@
 """`wegwijzer run`: the embedded default. Action server, Rasa server and the bot, started together.
 
+Scaled by configuration (stack/workers.py): `WEGWIJZER_RASA_WORKERS=N` starts N Rasa servers, each with
+its action server, sharing the tracker store of `WEGWIJZER_TRACKER_DB_URL` (PostgreSQL) and the lock store
+of `WEGWIJZER_LOCK_STORE_URL` (Redis); the bot spreads the turns over them.
+
 The bot answers at once (in reduced mode until Rasa has loaded its model). A part that
 dies is started again, waiting a little longer after each restart. Ctrl-C, SIGTERM and
 SIGHUP stop everything and leave no process behind.
@@ -13,6 +17,7 @@ import logging
 import signal
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -21,7 +26,9 @@ import uvicorn
 from bot.http_api import create_app
 from bot.service import build_service
 from bot.settings import Settings
-from stack.processes import PortTakenError, Stack, check_ports
+from stack.processes import PortTakenError, check_ports
+from stack.stores import StoreUrlError, lock_store_lines, tracker_store_lines
+from stack.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +43,7 @@ def _telegram(service: Any, settings: Settings) -> tuple[Any, list[Any]]:
     return application, [webhook_route(application)] if settings.webhook_url else []
 
 
-async def serve(settings: Settings, stack: Stack | None) -> None:
+async def serve(settings: Settings, stack: Workers | None) -> None:
     began = time.monotonic()
     service = build_service(settings)
     telegram, extra_routes = _telegram(service, settings)
@@ -68,7 +75,7 @@ async def serve(settings: Settings, stack: Stack | None) -> None:
         supervising.cancel()
 
 
-async def _supervise(stack: Stack | None, every_seconds: float = 2.0) -> None:
+async def _supervise(stack: Workers | None, every_seconds: float = 2.0) -> None:
     """Start again a part that died (the bot answers in reduced mode meanwhile)."""
     if stack is None:
         return
@@ -87,7 +94,7 @@ async def _purge_regularly(service: Any, every_seconds: float = 3600) -> None:
         await asyncio.sleep(every_seconds)
 
 
-async def _report_ready(stack: Stack | None, began: float) -> None:
+async def _report_ready(stack: Workers | None, began: float) -> None:
     if stack is None:
         return
     try:
@@ -104,37 +111,49 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # unwinds through `finally`, which stops the parts
 
 
+def workers_for(settings: Settings, model: Path) -> Workers:
+    """The Rasa servers and action servers to start, with their shared stores when configured."""
+    tracker = tracker_store_lines(settings.tracker_db_url) if settings.tracker_db_url else None
+    lock = lock_store_lines(settings.lock_store_url) if settings.lock_store_url else None
+    return Workers.create(
+        model,
+        settings.rasa_workers,
+        rasa_port=settings.rasa_port,
+        action_port=settings.actions_port,
+        tracker_store=tracker,
+        lock_store=lock,
+    )
+
+
 def run(settings: Settings | None = None) -> int:
     from stack.model import ensure_model
 
     settings = settings or Settings.from_env()
     try:
+        workers = workers_for(settings, Path("model-not-chosen-yet"))  # checks the settings before training
         check_ports(
-            [
-                ("the action server", "127.0.0.1", settings.actions_port),
-                ("Rasa", "127.0.0.1", settings.rasa_port),
-                ("the web chat", settings.http_host, settings.http_port),
-            ]
+            [(name, "127.0.0.1", port) for name, port in workers.ports]
+            + [("the web chat", settings.http_host, settings.http_port)]
         )
-    except PortTakenError as error:
+    except (PortTakenError, StoreUrlError, ValueError) as error:
         print(f"wegwijzer: {error}", file=sys.stderr, flush=True)
         return 1
+    workers = workers_for(settings, ensure_model())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry the Telegram token
     # uvicorn handles SIGTERM itself and raises it again once it has shut down: without a handler
     # of ours the process would then die before `finally`, leaving Rasa and the action server behind.
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop_on_signal)
-    stack = Stack(ensure_model(), rasa_port=settings.rasa_port, action_port=settings.actions_port)
     if settings.tracker_db_url is None:  # /forget deletes the conversation from the store Rasa writes to
-        settings = settings.model_copy(update={"tracker_db_url": f"sqlite:///{stack.tracker_db}"})
+        settings = settings.model_copy(update={"tracker_db_url": f"sqlite:///{workers.stacks[0].tracker_db}"})
     try:
-        stack.launch()
-        asyncio.run(serve(settings, stack))
+        workers.launch()
+        asyncio.run(serve(settings, workers))
     except KeyboardInterrupt:
         pass
     finally:
         with contextlib.suppress(Exception):
-            stack.stop()
+            workers.stop()
         print("Stopped.", flush=True)
     return 0

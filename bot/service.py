@@ -26,6 +26,6 @@ def build_service(settings: Settings) -> ChatService:
     return ChatService(
         directory,
         SessionStore(engine, settings.retention),
-        RasaClient(settings.rasa_url, timeout=settings.rasa_timeout, tracker_db_url=settings.tracker_db_url),
+        RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout, tracker_db_url=settings.tracker_db_url),
         settings.retention_days,
     )

@@ -17,7 +17,12 @@ VAR_DIR = PROJECT_DIR / "var"
 
 
 class Settings(BaseModel):
+    # One Rasa server, or several separated by commas (run elsewhere; the bot spreads turns over them).
     rasa_url: str = "http://127.0.0.1:5005"
+    # Rasa servers `wegwijzer run` starts, on consecutive ports from rasa_url's (and actions_url's).
+    rasa_workers: int = Field(default=1, ge=1, le=16)
+    # Rasa's lock store, shared by several Rasa servers: redis://127.0.0.1:6379/0 (stack/stores.py).
+    lock_store_url: str | None = None
     actions_url: str = "http://127.0.0.1:5055"
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
@@ -47,9 +52,32 @@ class Settings(BaseModel):
     def limits(self) -> Limits:
         return Limits(per_session=self.rate_per_session, per_address=self.rate_per_address)
 
+    @field_validator("rasa_url")
+    @classmethod
+    def _rasa_urls(cls, value: str) -> str:
+        for url in value.split(","):
+            if not url.strip().startswith(("http://", "https://")):
+                raise ValueError(f"WEGWIJZER_RASA_URL: {url.strip()!r} is not an http:// URL")
+        return value
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        """Every Rasa server the bot talks to: those listed, else the ones `wegwijzer run` starts."""
+        listed = self.rasa_urls_listed
+        if len(listed) > 1 or self.rasa_workers == 1:
+            return listed
+        base = urlsplit(listed[0])
+        return [
+            f"{base.scheme}://{base.hostname}:{self.rasa_port + index}" for index in range(self.rasa_workers)
+        ]
+
     @property
     def rasa_port(self) -> int:
-        return urlsplit(self.rasa_url).port or 5005
+        return urlsplit(self.rasa_urls_listed[0]).port or 5005
+
+    @property
+    def rasa_urls_listed(self) -> list[str]:
+        return [url.strip() for url in self.rasa_url.split(",")]
 
     @property
     def actions_port(self) -> int:
@@ -71,6 +99,8 @@ class Settings(BaseModel):
     def from_env(cls) -> Settings:
         values = {
             "rasa_url": os.environ.get("WEGWIJZER_RASA_URL"),
+            "rasa_workers": os.environ.get("WEGWIJZER_RASA_WORKERS"),
+            "lock_store_url": os.environ.get("WEGWIJZER_LOCK_STORE_URL"),
             "actions_url": os.environ.get("WEGWIJZER_ACTIONS_URL"),
             "http_host": os.environ.get("WEGWIJZER_HTTP_HOST"),
             "http_port": os.environ.get("WEGWIJZER_HTTP_PORT"),

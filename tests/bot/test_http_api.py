@@ -146,7 +146,13 @@ def test_health_and_readiness(http_api: str) -> None:
     assert httpx.get(f"{http_api}/healthz").json() == {"status": "ok"}
     ready = httpx.get(f"{http_api}/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"rasa": True, "actions": True, "database": True, "degraded": False}
+    assert ready.json() == {
+        "rasa": True,
+        "rasa_workers": "1/1",
+        "actions": True,
+        "database": True,
+        "degraded": False,
+    }
 
 
 def test_the_web_page_is_served(http_api: str) -> None:
@@ -220,4 +226,10 @@ def test_degraded_mode_still_answers_with_a_menu_and_the_main_lines(without_rasa
     referral = pressed["messages"][-1]["referral"]
     assert referral["services"][0]["id"] == "opvoedingslijn"
     ready = without_rasa.get("/readyz").json()
-    assert ready == {"rasa": False, "actions": False, "database": True, "degraded": True}
+    assert ready == {
+        "rasa": False,
+        "rasa_workers": "0/1",
+        "actions": False,
+        "database": True,
+        "degraded": True,
+    }

@@ -262,7 +262,7 @@ def test_a_caw_office_is_only_shown_where_it_is_known_to_work() -> None:
             ],
         ),
         ("23088", ["clb-clbchat", "vilvoorde-deradicalisering", "onderwijs-aanspreekpunt-radicalisering"]),
-        ("44021", ["clb-clbchat", "onderwijs-aanspreekpunt-radicalisering", "netwerk-islamexperten"]),
+        ("44021", ["clb-clbchat", "onderwijs-aanspreekpunt-radicalisering", "caw"]),
     ],
 )
 def test_a_flemish_teacher_gets_the_education_contact_point_and_a_local_one_where_it_exists(

@@ -1,0 +1,67 @@
+"""Rasa's check of action server answers, built once (nlu/action_validation.py), judges as Rasa's own does.
+
+Runs in `.venv-rasa`, where Rasa and its jsonschema live: a child process compares the two checks on
+well-formed and malformed answers and prints one line per answer.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from stack.processes import PROJECT_DIR, RASA_PYTHON, rasa_environment
+
+ANSWERS = [
+    {"events": [{"event": "slot", "name": "role", "value": "parent"}], "responses": [{"text": "Hallo"}]},
+    {"events": [], "responses": []},
+    {"events": [{"event": "bot", "text": "Dag", "data": {"custom": {"template": "referral"}}}]},
+    {"events": [{"event": "slot", "name": "role"}]},  # a slot without a value
+    {"events": [{"event": 5}]},
+    {"events": "not a list"},
+    {"responses": [1]},
+    {"events": [{"event": "no_such_event"}]},
+]
+
+COMPARE = """
+import json, sys
+import jsonschema
+from rasa.core.actions.action import RemoteAction
+from nlu.action_validation import install
+
+schema = RemoteAction.action_response_format_spec()
+install()
+action = RemoteAction("action_check", None)
+for answer in json.loads(sys.stdin.read()):
+    try:
+        jsonschema.validate(answer, schema)
+        rasa = "valid"
+    except jsonschema.ValidationError as error:
+        rasa = error.message
+    try:
+        action._validate_action_result(answer)
+        ours = "valid"
+    except jsonschema.ValidationError as error:
+        ours = error.message
+    print(json.dumps([rasa, ours]))
+"""
+
+
+def test_the_cached_check_accepts_and_refuses_exactly_what_rasa_does() -> None:
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", COMPARE],
+        input=json.dumps(ANSWERS),
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        env=rasa_environment(),
+        timeout=300,
+        check=True,
+    )
+    verdicts = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("[")]
+    assert len(verdicts) == len(ANSWERS)
+    for answer, (rasa, ours) in zip(ANSWERS, verdicts, strict=True):
+        if rasa == "valid":
+            assert ours == "valid", answer
+        else:
+            assert ours.startswith(rasa + ". Failed to validate Action server response"), (answer, ours)
+    assert [rasa for rasa, _ in verdicts].count("valid") == 3  # the malformed ones really are refused
