@@ -85,7 +85,8 @@ class Workers:
     def revive(self, now: float | None = None) -> list[str]:
         revived = []
         for index, stack in enumerate(self.stacks):
-            revived += [f"{name} {index + 1}" for name in stack.revive(now)]
+            number = f" {index + 1}" if len(self.stacks) > 1 else ""
+            revived += [f"{name}{number}" for name in stack.revive(now)]
         return revived
 
     def stop(self) -> None:

@@ -128,3 +128,76 @@ def test_a_dead_part_is_started_again_and_sigterm_leaves_no_process(tmp_path: Pa
         time.sleep(0.5)
     assert not _pids_mentioning(actions) | _pids_mentioning(rasa), "parts left running after SIGTERM"
     assert not _listening_addresses(actions) and not _listening_addresses(rasa)
+
+
+def _free_pair() -> int:
+    """A port p with p and p + 1 free: two Rasa servers (or action servers) on consecutive ports."""
+    for _ in range(50):
+        port = free_port()
+        if port < 65535 and not _listening_addresses(port + 1):
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port + 1))
+                except OSError:
+                    continue
+            return port
+    raise AssertionError("no two consecutive free ports")
+
+
+@pytest.mark.slow
+def test_the_scaled_mode_starts_two_rasa_servers_on_shared_stores_and_stops_them_all(tmp_path: Path) -> None:
+    from tests.stack.test_workers import REDIS, SERVER, _listening
+
+    if not _listening("127.0.0.1", 5432) or not _listening("127.0.0.1", 6379):
+        pytest.skip("the scaled mode needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379")
+    from sqlalchemy import create_engine, text
+
+    from stack.model import ensure_model
+
+    ensure_model()
+    server = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS wegwijzer_runner_test WITH (FORCE)"))
+        connection.execute(text("CREATE DATABASE wegwijzer_runner_test"))
+    rasa, actions, http = _free_pair(), _free_pair(), free_port()
+    runner = _runner(
+        {
+            **_ports_env(rasa, actions, http),
+            "WEGWIJZER_DATABASE_URL": sqlite_map(tmp_path),
+            "WEGWIJZER_TRACKER_DB_URL": f"{SERVER}/wegwijzer_runner_test",
+            "WEGWIJZER_LOCK_STORE_URL": REDIS,
+            "WEGWIJZER_RASA_WORKERS": "2",
+        }
+    )
+    assert runner.stdout is not None
+    seen: list[str] = []
+    ports = [rasa, rasa + 1, actions, actions + 1]
+    try:
+        _wait_for(runner.stdout, "Ready:", seen)
+        assert all(_listening_addresses(port) == {"127.0.0.1"} for port in ports)
+        ready = httpx.get(f"http://127.0.0.1:{http}/readyz", timeout=10).json()
+        assert ready["rasa_workers"] == "2/2" and not ready["degraded"]
+        answer = httpx.post(
+            f"http://127.0.0.1:{http}/api/v1/chat",
+            json={
+                "session": "scaled-1",
+                "text": "mijn dochter praat alleen nog over de ummah",
+                "locale": "nl",
+            },
+            timeout=30,
+        ).json()
+        assert not answer["degraded"]
+        os.killpg(runner.pid, signal.SIGTERM)
+        runner.wait(timeout=60)
+    finally:
+        if runner.poll() is None:
+            os.killpg(runner.pid, signal.SIGKILL)
+            runner.wait()
+        runner.stdout.close()
+        with server.connect() as connection:
+            connection.execute(text("DROP DATABASE IF EXISTS wegwijzer_runner_test WITH (FORCE)"))
+        server.dispose()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_pids_mentioning(port) for port in ports):
+        time.sleep(0.5)
+    assert not any(_pids_mentioning(port) for port in ports), "parts left running after SIGTERM"
