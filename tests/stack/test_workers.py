@@ -208,3 +208,34 @@ def test_a_server_killed_under_load_leaves_the_other_serving_and_loses_no_turn(
         rasa.wait(timeout=60)
         victim.revive(now=float("inf"))  # the supervisor's restart, so later tests find both servers
         victim.wait_ready(240)
+
+
+def test_retention_forgets_old_conversations_on_postgresql_across_servers(workers: Workers) -> None:
+    engine = db.make_engine(URL)  # the bot's sessions on PostgreSQL too, beside Rasa's trackers
+    chat = ChatService(
+        load_directory(),
+        SessionStore(engine, dt.timedelta(days=30)),
+        RasaClient(workers.rasa_urls, timeout=20, tracker_db_url=URL),
+        30,
+    )
+    old, recent = "retention-old", "retention-recent"
+
+    async def scenario() -> int:
+        for session in (old, recent):
+            for line in CONVERSATION[:2]:
+                await chat.handle(session, text=line, locale=Language.NL)
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE chat_session SET last_seen = last_seen - INTERVAL '40 days' WHERE id = :s"),
+                {"s": old},
+            )
+        forgotten = await chat.purge_expired()
+        await chat.rasa.close()
+        return forgotten
+
+    assert asyncio.run(scenario()) == 1
+    assert user_texts(old) == [] and user_texts(recent) == CONVERSATION[:2]
+    with engine.connect() as connection:
+        sessions = set(connection.execute(text("SELECT id FROM chat_session")).scalars())
+    assert old not in sessions and recent in sessions
+    engine.dispose()
