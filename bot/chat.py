@@ -21,6 +21,7 @@ from bot.i18n import use_language
 from bot.language import read_language
 from bot.render import Renderer
 from bot.sessions import SessionStore
+from bot.stats import CONVERSATIONS, Stats, observed
 from bot.templates import Rendered
 from protocol import payloads
 from protocol.danger import CHECKED_KEY, IMPLIED_CONCERN, NOT_EMERGENCIES, VERDICT_KEY, Danger
@@ -166,12 +167,18 @@ class RasaClient:
 
 class ChatService:
     def __init__(
-        self, directory: Directory, store: SessionStore, rasa: RasaClient, retention_days: int = 30
+        self,
+        directory: Directory,
+        store: SessionStore,
+        rasa: RasaClient,
+        retention_days: int = 30,
+        stats: Stats | None = None,
     ) -> None:
         self.directory = directory
         self.store = store
         self.rasa = rasa
         self.retention_days = retention_days
+        self.stats = stats  # anonymous daily counts for operators (bot/stats.py)
         # Turns sent while Rasa was down, per session: told to Rasa before the next turn once it is back.
         self.unsent: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.renderer = Renderer(directory)
@@ -187,7 +194,8 @@ class ChatService:
     def _touch(self, session: str, language: Language, chosen: bool) -> None:
         """Keep the session's language; a store that cannot be written loses that, not the user's turn."""
         try:
-            self.store.touch(session, language.value, chosen)
+            if self.store.touch(session, language.value, chosen) and self.stats:
+                self.stats.add([(CONVERSATIONS, "started")])
         except SQLAlchemyError as error:
             log.warning("session store unwritable (%s): answering without it", type(error).__name__)
 
@@ -246,8 +254,11 @@ class ChatService:
                 language, chosen = wanted, True
         self._touch(session, language, chosen)
         if payload in {payloads.FEEDBACK_HELPFUL, payloads.FEEDBACK_NOT_HELPFUL}:
+            helpful = payload == payloads.FEEDBACK_HELPFUL
             with contextlib.suppress(SQLAlchemyError):  # feedback is counted when it can be
-                self.store.record_feedback(session, payload == payloads.FEEDBACK_HELPFUL)
+                self.store.record_feedback(session, helpful)
+            if self.stats:
+                self.stats.add([("feedback", "helpful" if helpful else "not_helpful")])
         context = {k: v for k, v in (metadata or {}).items() if k in {"role", "municipality"}}
         if payload == payloads.EMERGENCY:  # /emergency and the emergency button: at once, from the map
             return self._reply(session, language, False, [self._emergency(language, context)])
@@ -326,7 +337,10 @@ class ChatService:
     def _reply(
         self, session: str, language: Language, degraded: bool, messages: Sequence[Mapping[str, Any]]
     ) -> ChatReply:
-        return ChatReply(session, language, degraded, self.render(messages, language))
+        reply = ChatReply(session, language, degraded, self.render(messages, language))
+        if self.stats:
+            self.stats.add(observed(reply.messages, degraded))
+        return reply
 
     def _emergency(self, language: Language, context: dict[str, Any]) -> Mapping[str, Any]:
         """112 and 101 first, then the lines for violence, without asking the dialogue model."""

@@ -35,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands, "run", "start the action server, Rasa and the bot (web chat, Telegram)", _run
     )
     run.set_defaults(json=False)
+    stats = map_cli.add_command(
+        commands, "stats", "anonymous counts for operators (counts below 5 hidden)", _stats
+    )
+    stats.add_argument("--since", metavar="DATE", help="only days from this date on (2026-12-01)")
     console = map_cli.add_command(commands, "chat", "chat in the terminal", _chat)
     console.add_argument("--lang", default="en", help="nl, fr, de or en")
     return map_cli.main(argv, parser)
@@ -44,6 +48,27 @@ def _run(args: argparse.Namespace) -> int:
     from bot.run import run
 
     return run()
+
+
+def _stats(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.settings import Settings
+    from bot.stats import Stats
+    from referral_map import db
+
+    try:
+        since = dt.date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        raise map_cli.UsageError(f"--since {args.since!r}: give a date as 2026-12-01") from None
+    engine = db.make_engine(Settings.from_env().database_url)
+    report = Stats(engine).report(since)
+    engine.dispose()
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.text())
+    return 0
 
 
 def _chat(args: argparse.Namespace) -> int:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import datetime as dt
+import hmac
 import html
 import json
 import math
@@ -15,7 +18,7 @@ import httpx
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -24,6 +27,7 @@ from bot.chat import MAX_TEXT, ChatReply, ChatService
 from bot.http_guard import Limits, RateLimit, middleware, rate_limited_message
 from bot.i18n import N_, _, language_name, use_language
 from bot.sessions import pseudonym
+from bot.stats_page import stats_page
 from protocol.messages import Template
 from referral_map.mistakes import MistakeReports, ReportRefusedError
 from referral_map.taxonomy import Language
@@ -116,8 +120,16 @@ def _session(body: dict[str, Any]) -> str:
 
 
 class ChatApi:
-    def __init__(self, service: ChatService, secret: bytes, actions_url: str, limits: Limits) -> None:
+    def __init__(
+        self,
+        service: ChatService,
+        secret: bytes,
+        actions_url: str,
+        limits: Limits,
+        stats_token: str | None = None,
+    ) -> None:
         self.service = service
+        self.stats_token = stats_token
         self.secret = secret
         self.actions_url = actions_url
         self.per_session = RateLimit(limits.per_session)
@@ -242,7 +254,33 @@ class ChatApi:
         language = Language(wanted) if wanted in Language.__members__.values() else Language.NL
         return HTMLResponse(privacy_page(self.service, language))
 
+    async def stats(self, request: Request) -> Response:
+        """The operators' counts (bot/stats.py): a page of charts, or JSON with `?format=json`."""
+        wanted = request.query_params.get("lang", "en")
+        language = Language(wanted) if wanted in Language.__members__.values() else Language.EN
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        offered = bearer or request.query_params.get("token", "")
+        with use_language(language):
+            if not self.stats_token or not hmac.compare_digest(offered.encode(), self.stats_token.encode()):
+                return PlainTextResponse(_(STATS_TOKEN_NEEDED), 401, headers={"www-authenticate": "Bearer"})
+            try:
+                since = (
+                    dt.date.fromisoformat(request.query_params["since"])
+                    if "since" in request.query_params
+                    else None
+                )
+            except ValueError:
+                return PlainTextResponse(_(STATS_BAD_DATE), 422)
+        if self.service.stats is None:
+            return PlainTextResponse("", 404)
+        report = await asyncio.to_thread(self.service.stats.report, since)
+        if request.query_params.get("format") == "json":
+            return JSONResponse(report.as_json())
+        return HTMLResponse(stats_page(report, language))
 
+
+STATS_TOKEN_NEEDED = N_("These figures are for operators: a valid token is needed.")
+STATS_BAD_DATE = N_("Give the date as year-month-day, for example 2026-12-01.")
 PRIVACY_TITLE = N_("What happens with my messages")
 BACK_TO_CHAT = N_("Back to the chat")
 
@@ -281,8 +319,9 @@ def create_app(
     actions_url: str,
     limits: Limits | None = None,
     cors_origins: Sequence[str] = (),
+    stats_token: str | None = None,
 ) -> Starlette:
-    api = ChatApi(service, secret, actions_url, limits or Limits())
+    api = ChatApi(service, secret, actions_url, limits or Limits(), stats_token)
     routes: list[Route | Mount] = [
         Route("/", api.index),
         Route("/privacy", api.privacy),
@@ -292,6 +331,8 @@ def create_app(
         Route("/healthz", api.healthz),
         Route("/readyz", api.readyz),
     ]
+    if stats_token:  # no token, no page: the figures stay with whoever runs `wegwijzer stats`
+        routes.append(Route("/stats", api.stats))
     if (WEB_DIR / "static").is_dir():
         routes.append(Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"))
 

@@ -47,7 +47,14 @@ async def serve(settings: Settings, stack: Workers | None) -> None:
     began = time.monotonic()
     service = build_service(settings)
     telegram, extra_routes = _telegram(service, settings)
-    app = create_app(service, settings.secret(), settings.actions_url, settings.limits, settings.cors_origins)
+    app = create_app(
+        service,
+        settings.secret(),
+        settings.actions_url,
+        settings.limits,
+        settings.cors_origins,
+        settings.stats_token,
+    )
     app.router.routes.extend(extra_routes)
     config = uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_level="warning")
     server = uvicorn.Server(config)

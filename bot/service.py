@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.chat import ChatService, RasaClient
 from bot.sessions import SessionStore
 from bot.settings import Settings
+from bot.stats import Stats
 from referral_map import db
 from referral_map.directory import load_directory
 
@@ -28,4 +29,5 @@ def build_service(settings: Settings) -> ChatService:
         SessionStore(engine, settings.retention),
         RasaClient(settings.rasa_urls, timeout=settings.rasa_timeout, tracker_db_url=settings.tracker_db_url),
         settings.retention_days,
+        Stats(engine),
     )

@@ -49,17 +49,19 @@ class SessionStore:
             row = session.get(ChatSession, session_id)
             return (row.locale, row.locale_chosen) if row else None
 
-    def touch(self, session_id: str, locale: str, chosen: bool = False) -> None:
+    def touch(self, session_id: str, locale: str, chosen: bool = False) -> bool:
+        """Keep the session's language and when it was last seen; True when the session is new."""
         with Session(self.engine) as session, session.begin():
             row = session.get(ChatSession, session_id)
             if row is None:
                 session.add(
                     ChatSession(id=session_id, locale=locale, locale_chosen=chosen, last_seen=self._now())
                 )
-            else:
-                row.locale = locale
-                row.locale_chosen = row.locale_chosen or chosen
-                row.last_seen = self._now()
+                return True
+            row.locale = locale
+            row.locale_chosen = row.locale_chosen or chosen
+            row.last_seen = self._now()
+            return False
 
     def record_feedback(self, session_id: str, helpful: bool) -> None:
         with Session(self.engine) as session, session.begin():

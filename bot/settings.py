@@ -36,6 +36,8 @@ class Settings(BaseModel):
     # Requests a minute through the HTTP API (bot/http_guard.py); raise them for a load test or an evaluation.
     rate_per_session: int = Field(default=30, ge=1)
     rate_per_address: int = Field(default=300, ge=1)
+    # The operators' page /stats answers only requests that carry this token (none: no page).
+    stats_token: str | None = Field(default=None, min_length=16)
     cors_origins: list[str] = Field(default_factory=list)  # other sites allowed to call the HTTP API
     # Seconds the bot waits for Rasa's answer before it answers in the reduced mode itself (a turn takes
     # about 0.1 s; a worried parent should not wait longer than a few seconds for anything).
@@ -111,6 +113,7 @@ class Settings(BaseModel):
             "rate_per_session": os.environ.get("WEGWIJZER_RATE_PER_SESSION"),
             "rate_per_address": os.environ.get("WEGWIJZER_RATE_PER_ADDRESS"),
             "rasa_timeout": os.environ.get("WEGWIJZER_RASA_TIMEOUT"),
+            "stats_token": os.environ.get("WEGWIJZER_STATS_TOKEN"),
             "cors_origins": [
                 origin.strip()
                 for origin in os.environ.get("WEGWIJZER_CORS_ORIGINS", "").split(",")

@@ -44,7 +44,9 @@ def test_the_secret_is_made_once_and_kept(tmp_path: Path) -> None:
     assert (tmp_path / "var" / "secret").stat().st_mode & 0o077 == 0
 
 
-def test_several_rasa_servers_are_listed_or_started_on_consecutive_ports(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_several_rasa_servers_are_listed_or_started_on_consecutive_ports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert Settings().rasa_urls == ["http://127.0.0.1:5005"]
     monkeypatch.setenv("WEGWIJZER_RASA_WORKERS", "3")
     monkeypatch.setenv("WEGWIJZER_LOCK_STORE_URL", "redis://127.0.0.1:6379/0")
