@@ -57,7 +57,7 @@ def test_the_bot_counts_what_it_answers_and_keeps_no_text_and_no_ids(tmp_path: P
     assert report.conversations == 6
     assert report.totals["role"]["parent"] == 6 and report.totals["concern"]["parenting"] == 6
     assert report.totals["service"]["opvoedingslijn"] == 6
-    assert report.totals["reduced_mode"]["answers"] >= 12  # every answer came without Rasa
+    assert (report.totals["reduced_mode"]["answers"] or 0) >= 12  # every answer came without Rasa
     assert report.totals["feedback"] == {"helpful": None}  # one answer: fewer than five
     engine = db.make_engine(url)
     with engine.connect() as connection:
@@ -70,10 +70,10 @@ def test_counts_below_five_are_hidden_everywhere(tmp_path: Path) -> None:
     service = service_at(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     parents_asking(service, 3)
     assert service.stats is not None
-    report = service.stats.report().as_json()
-    assert report["conversations"] is None and report["smallest_shown"] == 5
-    assert all(count is None for count in report["conversations_per_day"].values())  # type: ignore[union-attr]
-    assert report["role"] == {"parent": None}
+    report = service.stats.report()
+    assert report.conversations is None and report.as_json()["smallest_shown"] == 5
+    assert all(count is None for count in report.conversations_per_day.values())
+    assert report.as_json()["role"] == {"parent": None}
     assert "<5" in service.stats.report().text()
 
 
