@@ -39,6 +39,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands, "stats", "anonymous counts for operators (counts below 5 hidden)", _stats
     )
     stats.add_argument("--since", metavar="DATE", help="only days from this date on (2026-12-01)")
+    benchmark = map_cli.add_command(
+        commands, "bench", "load test: conversations through the HTTP API, beside plain Rasa", _bench
+    )
+    benchmark.add_argument(
+        "--modes", default="embedded,scaled-1,scaled-2,rasa-init", help="comma-separated, in this order"
+    )
+    benchmark.add_argument("--levels", default="1,5,20,50", help="conversations at once, comma-separated")
+    benchmark.add_argument("--conversations", type=int, default=40, help="conversations per level (40)")
+    benchmark.add_argument(
+        "--png", type=Path, help="where to draw latency against concurrency (var/bench.png)"
+    )
     console = map_cli.add_command(commands, "chat", "chat in the terminal", _chat)
     console.add_argument("--lang", default="en", help="nl, fr, de or en")
     return map_cli.main(argv, parser)
@@ -68,6 +79,31 @@ def _stats(args: argparse.Namespace) -> int:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         print(report.text())
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from stack.bench import DEFAULT_PNG, MODES, bench
+
+    modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+    unknown = [mode for mode in modes if mode not in MODES and mode != "rasa-init"]
+    if unknown:
+        raise map_cli.UsageError(
+            f"--modes: {', '.join(unknown)}? choose from {', '.join([*MODES, 'rasa-init'])}"
+        )
+    try:
+        levels = [int(level) for level in args.levels.split(",")]
+    except ValueError:
+        raise map_cli.UsageError("--levels: whole numbers, comma-separated (1,5,20,50)") from None
+    if not levels or min(levels) < 1 or args.conversations < 1:
+        raise map_cli.UsageError("--levels and --conversations must be at least 1")
+    report = bench(modes, levels, args.conversations, args.png or DEFAULT_PNG)
+    if args.json:
+        print(json.dumps({k: v for k, v in report.items() if k != "table"}, ensure_ascii=False, indent=2))
+    else:
+        print(report["table"])
+        print(f"summary: {json.dumps(report['summary'])}")
+        print(f"chart: {report['png']}")
     return 0
 
 

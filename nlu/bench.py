@@ -49,7 +49,7 @@ def _measure(rasa_url: str, parse_texts: list[str], turn_texts: list[str], round
     return {"parse": latency_text(parse), "turn": latency_text(turns)}
 
 
-def _plain_rasa(folder: Path) -> tuple[Path, float]:
+def plain_rasa_model(folder: Path) -> tuple[Path, float]:
     started = time.monotonic()
     environment = rasa_environment()
     subprocess.run(
@@ -60,7 +60,7 @@ def _plain_rasa(folder: Path) -> tuple[Path, float]:
     return model, time.monotonic() - started
 
 
-def _serve_plain(model: Path, folder: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+def serve_plain_rasa(model: Path, folder: Path) -> tuple[subprocess.Popen[bytes], str, float]:
     port = free_port()
     started = time.monotonic()
     process = subprocess.Popen(
@@ -90,8 +90,8 @@ def main() -> None:
         actions_rss = rss_mb(stack.processes[0].pid)
         startup = stack.started_in
     with tempfile.TemporaryDirectory() as folder:
-        plain_model, plain_training = _plain_rasa(Path(folder))
-        process, url, plain_startup = _serve_plain(plain_model, Path(folder))
+        plain_model, plain_training = plain_rasa_model(Path(folder))
+        process, url, plain_startup = serve_plain_rasa(plain_model, Path(folder))
         try:
             plain = _measure(url, texts, RASA_INIT_TEXTS, rounds=15)
             plain_rss = rss_mb(process.pid)
