@@ -230,6 +230,8 @@ def test_never_an_empty_list_even_out_of_scope() -> None:
         ("71072", "caw", "caw-limburg", None),  # Hasselt: the regional CAW, no sourced phone yet
         ("21015", "caw", "caw-brussel", None),  # Schaerbeek, in Dutch
         ("25014", "saj", "saj-nivelles", "067 89 59 60"),  # Braine-l'Alleud, Walloon Brabant
+        ("21001", "amo", "amo-rythme-anderlecht", None),  # the AMO of the young person's own commune
+        ("21004", "amo", "amo-sdj-bruxelles", "02 209 61 61"),
     ],
 )
 def test_the_regional_office_that_serves_the_municipality_is_the_one_shown(
