@@ -39,7 +39,7 @@ def _telegram(service: Any, settings: Settings) -> tuple[Any, list[Any]]:
         return None, []
     from bot.telegram import build_application, webhook_route
 
-    application = build_application(service, settings)
+    application = build_application(service, settings, base_url=settings.telegram_api_url)
     return application, [webhook_route(application)] if settings.webhook_url else []
 
 

@@ -29,6 +29,8 @@ class Settings(BaseModel):
     database_url: str = Field(default_factory=database_url)
     telegram_token: str | None = None
     webhook_url: str | None = None
+    # A Bot API server of one's own (Telegram's telegram-bot-api, or a stand-in): http://host:8081/bot
+    telegram_api_url: str | None = Field(default=None, pattern=r"^https?://")
     retention_days: int = Field(default=30, ge=1, le=365)
     secret_file: Path = VAR_DIR / "session-secret"
     # Rasa's SQL tracker store, for /forget to delete a conversation there (Rasa's API cannot).
@@ -108,6 +110,7 @@ class Settings(BaseModel):
             "http_port": os.environ.get("WEGWIJZER_HTTP_PORT"),
             "telegram_token": os.environ.get("TELEGRAM_BOT_TOKEN"),
             "webhook_url": os.environ.get("WEBHOOK_URL"),
+            "telegram_api_url": os.environ.get("TELEGRAM_API_URL"),
             "retention_days": os.environ.get("WEGWIJZER_RETENTION_DAYS"),
             "tracker_db_url": os.environ.get("WEGWIJZER_TRACKER_DB_URL"),
             "rate_per_session": os.environ.get("WEGWIJZER_RATE_PER_SESSION"),

@@ -1,9 +1,10 @@
 """`wegwijzer bench`: simulated users hold whole conversations through the HTTP API, beside plain Rasa.
 
-For each mode, `wegwijzer run` is started as an operator would start it (the embedded default; the scaled
-mode with one and with two Rasa servers on PostgreSQL and Redis), and at each concurrency level a fixed
-number of conversations in the four languages is played through `/api/v1/chat`, each conversation's turns
-one after the other. In the same run, plain Rasa's REST channel serves a `rasa init` model to the same load
+For each mode, `wegwijzer run` is started as an operator would start it (the embedded default; the same
+answering Telegram in webhook mode; the scaled mode with one and with two Rasa servers on PostgreSQL and
+Redis), and at each concurrency level a fixed number of conversations in the four languages is played
+through `/api/v1/chat` (or posted to `/telegram/webhook`, a turn lasting until the first answer reaches the
+Bot API stand-in of stack/bot_api.py), each conversation's turns one after the other. In the same run, plain Rasa's REST channel serves a `rasa init` model to the same load
 as the baseline. Printed per mode and level: per-turn latency (p50, p95, p99), throughput, errors, answers
 in the reduced mode; the resident memory of every process after the load; a PNG of latency against
 concurrency. Figures from a shared machine are noisy: compare the modes and the ratio, not single runs.
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -28,6 +31,7 @@ from typing import Any
 
 import httpx
 
+from stack.bot_api import TOKEN, BotApi
 from stack.measure import percentile, rss_mb
 from stack.processes import PROJECT_DIR, VAR_DIR, free_port
 
@@ -197,6 +201,78 @@ def _level_text(level: Level) -> str:
     )
 
 
+class TelegramStandIn:
+    """The Bot API stand-in (stack/bot_api.py) in a thread of its own, which the bot in webhook mode
+    calls; the bench posts updates to the bot's webhook and waits for the answer to reach the stand-in."""
+
+    def __init__(self) -> None:
+        self.api = BotApi()
+        self._started = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._serve()), daemon=True)
+        self._update_ids = itertools.count(1)
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        await self.api.start()
+        self._started.set()
+        await self._stop.wait()
+        await self.api.stop()
+
+    def __enter__(self) -> TelegramStandIn:
+        self._thread.start()
+        if not self._started.wait(30):
+            raise RuntimeError("the Bot API stand-in did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=30)
+
+    def webhook_secret(self) -> str | None:
+        registered = [call for call in list(self.api.calls) if call.method == "setWebhook"]
+        return str(registered[-1].params.get("secret_token")) if registered else None
+
+    def answered(self, chat_id: int) -> int:
+        return sum(
+            1 for call in list(self.api.calls) if call.method == "sendMessage" and call.chat_id == chat_id
+        )
+
+    def turn_for(self, session: str) -> Any:
+        chat_id = 10_000_000 + int(session[:7], 16)
+        secret = self.webhook_secret() or ""
+
+        async def turn(client: httpx.AsyncClient, message: tuple[str, str]) -> str | None:
+            language, text = message
+            person = {"id": chat_id, "is_bot": False, "first_name": "Bench", "language_code": language}
+            update = {
+                "update_id": next(self._update_ids),
+                "message": {
+                    "message_id": next(self._update_ids),
+                    "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private", "first_name": "Bench"},
+                    "from": person,
+                    "text": text,
+                },
+            }
+            before = self.answered(chat_id)
+            response = await client.post(
+                "/telegram/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+            )
+            response.raise_for_status()
+            deadline = time.monotonic() + 30
+            while self.answered(chat_id) == before:  # the first answer message reached "Telegram"
+                if time.monotonic() > deadline:
+                    return "no answer"
+                await asyncio.sleep(0.005)
+            return None
+
+        return turn
+
+
 # --- processes ---------------------------------------------------------------------------------------------
 
 
@@ -296,7 +372,14 @@ def _redis_answers() -> bool:
         return probe.connect_ex((host or "127.0.0.1", int(port or 6379))) == 0
 
 
-def run_mode(mode: str, workers: int, scaled: bool, levels: Sequence[int], count: int) -> ModeResult:
+def run_mode(
+    mode: str,
+    workers: int,
+    scaled: bool,
+    levels: Sequence[int],
+    count: int,
+    telegram: TelegramStandIn | None = None,
+) -> ModeResult:
     result = ModeResult(mode)
     state = Path(tempfile.mkdtemp(prefix=f"bench-{mode}-"))
     environment = {
@@ -324,6 +407,15 @@ def run_mode(mode: str, workers: int, scaled: bool, levels: Sequence[int], count
         "WEGWIJZER_ACTIONS_URL": f"http://127.0.0.1:{_free_pair()}",
         "WEGWIJZER_HTTP_PORT": str(http),
     }
+    if telegram is not None:  # webhook mode against the stand-in
+        environment |= {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "WEBHOOK_URL": "https://bench.invalid",
+            "TELEGRAM_API_URL": telegram.api.base_url,
+        }
+    else:
+        for name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "TELEGRAM_API_URL"):
+            environment.pop(name, None)
     url = f"http://127.0.0.1:{http}"
     print(f"{mode}: starting wegwijzer run", file=sys.stderr, flush=True)
     with (state / "run.log").open("wb") as log:
@@ -336,7 +428,8 @@ def run_mode(mode: str, workers: int, scaled: bool, levels: Sequence[int], count
         scripts = [
             [(language, text) for text in turns] for language, each in CONVERSATIONS.items() for turns in each
         ]
-        result.levels = _measure_levels(url, _api_turn, scripts, levels, count)
+        turn_for = telegram.turn_for if telegram is not None else _api_turn
+        result.levels = _measure_levels(url, turn_for, scripts, levels, count)
         result.rss_mb = memory_of_tree(runner.pid)
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -442,6 +535,7 @@ MODES = {  # name: (Rasa servers, scaled)
     "embedded": (1, False),
     "scaled-1": (1, True),
     "scaled-2": (2, True),
+    "telegram": (1, False),  # the embedded stack, answering through the Telegram webhook
 }
 
 
@@ -453,6 +547,9 @@ def bench(modes: Sequence[str], levels: Sequence[int], count: int, png: Path) ->
     for mode in modes:
         if mode == "rasa-init":
             results.append(run_plain_rasa(levels, count))
+        elif mode == "telegram":
+            with TelegramStandIn() as stand_in:
+                results.append(run_mode(mode, 1, False, levels, count, stand_in))
         else:
             workers, scaled = MODES[mode]
             results.append(run_mode(mode, workers, scaled, levels, count))

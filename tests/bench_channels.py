@@ -25,11 +25,11 @@ from bot.settings import Settings
 from bot.telegram import build_application, running
 from referral_map import db
 from referral_map.directory import load_directory
+from stack.bot_api import TOKEN, BotApi
 from stack.measure import latency_text, rss_mb
 from stack.model import ensure_model
 from stack.processes import Stack, free_port
 from tests.auxil import updates
-from tests.auxil.bot_api import TOKEN, BotApi
 from tests.bot.telegram.conftest import Harness
 
 TURNS = [

@@ -1,4 +1,4 @@
-"""Telegram through python-telegram-bot against a Bot API stand-in on loopback (`tests.auxil.bot_api`):
+"""Telegram through python-telegram-bot against a Bot API stand-in on loopback (`stack.bot_api`):
 fixtures, a harness that plays users, and what the tests read back from the calls the bot made."""
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from bot.telegram import (
 from bot.telegram.format import visible
 from bot.templates import button_title
 from referral_map.taxonomy import Language
+from stack.bot_api import TOKEN, BotApi, Call
 from stack.processes import Stack
 from tests.auxil import updates
-from tests.auxil.bot_api import TOKEN, BotApi, Call
 
 WAIT = 90.0  # seconds for one update, Rasa included
 

@@ -1,4 +1,5 @@
-"""A Bot API stand-in on loopback: the methods the bot calls, each call recorded, failures on demand.
+"""A Bot API stand-in on loopback: the methods the bot calls, each call recorded, failures on demand (the
+Telegram tests and `wegwijzer bench`).
 
 It checks what Telegram checks and the bot could get wrong: the token, HTML that Telegram can parse,
 4096 characters per message, 64 bytes of callback_data per button.
