@@ -43,7 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands, "bench", "load test: conversations through the HTTP API, beside plain Rasa", _bench
     )
     benchmark.add_argument(
-        "--modes", default="embedded,telegram,scaled-1,scaled-2,rasa-init", help="comma-separated, in this order"
+        "--modes",
+        default="embedded,telegram,scaled-1,scaled-2,rasa-init",
+        help="comma-separated, in this order",
     )
     benchmark.add_argument("--levels", default="1,5,20,50", help="conversations at once, comma-separated")
     benchmark.add_argument("--conversations", type=int, default=40, help="conversations per level (40)")

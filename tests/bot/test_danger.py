@@ -151,7 +151,7 @@ RECALL_FLOOR = 0.5
 FALSE_ALARM_CEILING = 0.05
 # The sets the rules were tuned on and the classifier trained on: the dangerous messages they still miss
 # (a threat said beside a football match, a grievance of last month in the same sentence as the weapon).
-DEVELOPMENT = {"dev_cases.jsonl": 0, "dev_cases_2.jsonl": 0, "dev_cases_3.jsonl": 4}
+DEVELOPMENT = {"dev_cases.jsonl": 0, "dev_cases_2.jsonl": 0, "dev_cases_3.jsonl": 4, "dev_cases_4.jsonl": 3}
 
 
 def _cases(path: Path) -> list[dict[str, str | None]]:
