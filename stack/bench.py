@@ -299,6 +299,7 @@ def _process_name(pid: int) -> str | None:
         return None
     command = " ".join(word.decode(errors="replace") for word in words if word)
     for marker, name in (
+        ("stack.action_server", "action server"),
         ("rasa_sdk", "action server"),
         (" run --enable-api", "Rasa"),
         ("bot.cli run", "bot"),

@@ -180,7 +180,7 @@ class Stack:
                 [
                     sys.executable,
                     "-m",
-                    "rasa_sdk",
+                    "stack.action_server",  # rasa_sdk's server in one process
                     "--actions",
                     "nlu.actions",
                     "--port",
