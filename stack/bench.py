@@ -17,7 +17,6 @@ import contextlib
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,12 +27,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from stack.bot_api import TOKEN, BotApi
 from stack.measure import percentile, rss_mb
-from stack.processes import PROJECT_DIR, VAR_DIR, free_port
+from stack.processes import PROJECT_DIR, VAR_DIR, free_port, free_port_pair, listening
+from stack.stores import recreate_database
 
 LEVELS = (1, 5, 20, 50)
 RATIO_LEVEL = 20  # the summary compares the modes at this many conversations at once
@@ -237,9 +238,7 @@ class TelegramStandIn:
         return str(registered[-1].params.get("secret_token")) if registered else None
 
     def answered(self, chat_id: int) -> int:
-        return sum(
-            1 for call in list(self.api.calls) if call.method == "sendMessage" and call.chat_id == chat_id
-        )
+        return self.api.sent_per_chat[chat_id]
 
     def turn_for(self, session: str) -> Any:
         chat_id = 10_000_000 + int(session[:7], 16)
@@ -300,7 +299,6 @@ def _process_name(pid: int) -> str | None:
     command = " ".join(word.decode(errors="replace") for word in words if word)
     for marker, name in (
         ("stack.action_server", "action server"),
-        ("rasa_sdk", "action server"),
         (" run --enable-api", "Rasa"),
         ("bot.cli run", "bot"),
     ):
@@ -324,18 +322,6 @@ def memory_of_tree(root: int) -> dict[str, float]:
     return memory
 
 
-def _free_pair() -> int:
-    for _ in range(100):
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two consecutive free ports")
-
-
 def _wait_ready(url: str, runner: subprocess.Popen[bytes], timeout: float) -> float:
     began = time.monotonic()
     while time.monotonic() - began < timeout:
@@ -351,26 +337,18 @@ def _wait_ready(url: str, runner: subprocess.Popen[bytes], timeout: float) -> fl
 
 
 def _fresh_postgres() -> bool:
-    from sqlalchemy import create_engine, text
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        server = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"))
-            connection.execute(text(f"CREATE DATABASE {BENCH_DATABASE}"))
-        server.dispose()
+        recreate_database(f"{POSTGRES}/postgres", BENCH_DATABASE)
     except SQLAlchemyError:
         return False
     return True
 
 
 def _redis_answers() -> bool:
-    host_port = REDIS.removeprefix("redis://").split("/")[0]
-    host, _, port = host_port.partition(":")
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex((host or "127.0.0.1", int(port or 6379))) == 0
+    parts = urlsplit(REDIS)
+    return listening(parts.hostname or "127.0.0.1", parts.port or 6379)
 
 
 def run_mode(
@@ -404,8 +382,8 @@ def run_mode(
         environment.pop("WEGWIJZER_LOCK_STORE_URL", None)
     http = free_port()
     environment |= {
-        "WEGWIJZER_RASA_URL": f"http://127.0.0.1:{_free_pair()}",
-        "WEGWIJZER_ACTIONS_URL": f"http://127.0.0.1:{_free_pair()}",
+        "WEGWIJZER_RASA_URL": f"http://127.0.0.1:{free_port_pair()}",
+        "WEGWIJZER_ACTIONS_URL": f"http://127.0.0.1:{free_port_pair()}",
         "WEGWIJZER_HTTP_PORT": str(http),
     }
     if telegram is not None:  # webhook mode against the stand-in

@@ -13,6 +13,7 @@ import html
 import itertools
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -136,6 +137,7 @@ class BotApi:
         self.updates: list[dict[str, Any]] = []
         self.chats: dict[int, dict[str, Any]] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.sent_per_chat: Counter[int] = Counter()  # messages sent to each chat, read without a scan
         self.failures: dict[str, list[int]] = {}
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -284,6 +286,7 @@ class BotApi:
         if (params.get("reply_markup") or {}).get("inline_keyboard"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message_id)] = message
+        self.sent_per_chat[chat_id] += 1
         return message
 
     async def api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:  # noqa: N802

@@ -39,6 +39,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def free_port_pair() -> int:
+    """A port p with p and p + 1 free: two servers of the scaled mode on consecutive ports."""
+    for _ in range(100):
+        port = free_port()
+        if port < 65535 and not port_taken(port + 1):
+            return port
+    raise RuntimeError("no two consecutive free ports")
+
+
+def listening(host: str, port: int) -> bool:
+    """Whether something accepts connections there (PostgreSQL, Redis, a server of ours)."""
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((host, port)) == 0
+
+
 def rasa_environment() -> dict[str, str]:
     """The environment of Rasa and the action server: no telemetry, no TensorFlow start-up chatter.
 

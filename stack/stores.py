@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 # SQLAlchemy dialect names to the ones Rasa's SQLTrackerStore writes in its own URL.
@@ -65,3 +66,23 @@ def lock_store_lines(url: str) -> str:
 
 def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def recreate_database(server_url: str, name: str) -> None:
+    """Drop the PostgreSQL database `name` if it exists and create it empty; `server_url` is a database
+    to connect to meanwhile (`postgresql+psycopg://postgres@127.0.0.1:5432/postgres`)."""
+    _administer(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
+
+
+def drop_database(server_url: str, name: str) -> None:
+    _administer(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _administer(server_url: str, *statements: str) -> None:
+    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        server.dispose()

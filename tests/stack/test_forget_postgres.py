@@ -20,9 +20,9 @@ from referral_map.directory import load_directory
 from referral_map.taxonomy import Language
 from stack.processes import Stack, free_port
 from tests.auxil.map_files import sqlite_map
+from tests.auxil.scaled import SERVER, fresh_database
 
 pytestmark = pytest.mark.slow
-SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
 DATABASE = "wegwijzer_forget_test"
 URL = f"{SERVER}/{DATABASE}"
 CANARY = "kanarie-7f3a mijn zoon van 16 zit in telegramgroepen met filmpjes van strijders"
@@ -33,22 +33,16 @@ def postgres_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Rasa with its tracker store in a PostgreSQL database of its own, created afresh."""
     from stack.model import ensure_model
 
-    server = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {DATABASE}"))
-    state = tmp_path_factory.mktemp("postgres")
-    os.environ["WEGWIJZER_DATABASE_URL"] = sqlite_map(state)
-    tracker = (
-        "  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
-        f"  db: {DATABASE}\n  username: postgres\n"
-    )
-    model = ensure_model()
-    with Stack(model, free_port(), free_port(), state, tracker_store=tracker) as running:
-        yield running
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-    server.dispose()
+    with fresh_database(DATABASE):
+        state = tmp_path_factory.mktemp("postgres")
+        os.environ["WEGWIJZER_DATABASE_URL"] = sqlite_map(state)
+        tracker = (
+            "  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
+            f"  db: {DATABASE}\n  username: postgres\n"
+        )
+        model = ensure_model()
+        with Stack(model, free_port(), free_port(), state, tracker_store=tracker) as running:
+            yield running
 
 
 def count(sql: str, session: str) -> int:

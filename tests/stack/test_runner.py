@@ -14,8 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from stack.processes import PROJECT_DIR, free_port
+from stack.processes import PROJECT_DIR, free_port, free_port_pair
 from tests.auxil.map_files import sqlite_map
+from tests.auxil.scaled import REDIS, fresh_database, require_postgres_and_redis
 
 
 def _runner(env: dict[str, str]) -> subprocess.Popen[str]:
@@ -123,48 +124,36 @@ def test_a_dead_part_is_started_again_and_sigterm_leaves_no_process(tmp_path: Pa
             os.killpg(runner.pid, signal.SIGKILL)
             runner.wait()
         runner.stdout.close()
+    _wait_until_gone([actions, rasa])
+
+
+def _wait_until_gone(ports: list[int]) -> None:
+    """Every process that names one of the ports has ended (within 30 s), and nothing listens there."""
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and (_pids_mentioning(actions) | _pids_mentioning(rasa)):
+    while time.monotonic() < deadline and any(_pids_mentioning(port) for port in ports):
         time.sleep(0.5)
-    assert not _pids_mentioning(actions) | _pids_mentioning(rasa), "parts left running after SIGTERM"
-    assert not _listening_addresses(actions) and not _listening_addresses(rasa)
-
-
-def _free_pair() -> int:
-    """A port p with p and p + 1 free: two Rasa servers (or action servers) on consecutive ports."""
-    for _ in range(50):
-        port = free_port()
-        if port < 65535 and not _listening_addresses(port + 1):
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
-            return port
-    raise AssertionError("no two consecutive free ports")
+    assert not any(_pids_mentioning(port) for port in ports), "parts left running after SIGTERM"
+    assert not any(_listening_addresses(port) for port in ports)
 
 
 @pytest.mark.slow
 def test_the_scaled_mode_starts_two_rasa_servers_on_shared_stores_and_stops_them_all(tmp_path: Path) -> None:
-    from tests.stack.test_workers import REDIS, SERVER, _listening
-
-    if not _listening("127.0.0.1", 5432) or not _listening("127.0.0.1", 6379):
-        pytest.skip("the scaled mode needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379")
-    from sqlalchemy import create_engine, text
-
+    require_postgres_and_redis()
     from stack.model import ensure_model
 
     ensure_model()
-    server = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS wegwijzer_runner_test WITH (FORCE)"))
-        connection.execute(text("CREATE DATABASE wegwijzer_runner_test"))
-    rasa, actions, http = _free_pair(), _free_pair(), free_port()
+    rasa, actions, http = free_port_pair(), free_port_pair(), free_port()
+    with fresh_database("wegwijzer_runner_test") as tracker_url:
+        _run_scaled(tmp_path, rasa, actions, http, tracker_url)
+    _wait_until_gone([rasa, rasa + 1, actions, actions + 1])
+
+
+def _run_scaled(tmp_path: Path, rasa: int, actions: int, http: int, tracker_url: str) -> None:
     runner = _runner(
         {
             **_ports_env(rasa, actions, http),
             "WEGWIJZER_DATABASE_URL": sqlite_map(tmp_path),
-            "WEGWIJZER_TRACKER_DB_URL": f"{SERVER}/wegwijzer_runner_test",
+            "WEGWIJZER_TRACKER_DB_URL": tracker_url,
             "WEGWIJZER_LOCK_STORE_URL": REDIS,
             "WEGWIJZER_RASA_WORKERS": "2",
         }
@@ -194,10 +183,3 @@ def test_the_scaled_mode_starts_two_rasa_servers_on_shared_stores_and_stops_them
             os.killpg(runner.pid, signal.SIGKILL)
             runner.wait()
         runner.stdout.close()
-        with server.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS wegwijzer_runner_test WITH (FORCE)"))
-        server.dispose()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(_pids_mentioning(port) for port in ports):
-        time.sleep(0.5)
-    assert not any(_pids_mentioning(port) for port in ports), "parts left running after SIGTERM"

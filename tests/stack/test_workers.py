@@ -31,12 +31,10 @@ from stack.processes import Stack, free_port
 from stack.stores import lock_store_lines, tracker_store_lines
 from stack.workers import Workers
 from tests.auxil.map_files import sqlite_map
+from tests.auxil.scaled import REDIS, SERVER, fresh_database, require_postgres_and_redis
 
 pytestmark = pytest.mark.slow
-SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
-DATABASE = "wegwijzer_workers_test"
-URL = f"{SERVER}/{DATABASE}"
-REDIS = os.environ.get("WEGWIJZER_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+URL = f"{SERVER}/wegwijzer_workers_test"
 
 CONVERSATION = [
     "mijn zoon van 16 zit de hele avond in telegramgroepen met filmpjes van strijders",
@@ -45,35 +43,22 @@ CONVERSATION = [
 ]
 
 
-def _listening(host: str, port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex((host, port)) == 0
-
-
 @pytest.fixture(scope="module")
 def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
-    if not _listening("127.0.0.1", 5432) or not _listening("127.0.0.1", 6379):
-        pytest.skip("the scaled mode needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379")
+    require_postgres_and_redis()
     from stack.model import ensure_model
 
-    server = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {DATABASE}"))
-    state = tmp_path_factory.mktemp("workers")
-    os.environ["WEGWIJZER_DATABASE_URL"] = sqlite_map(state)
-    model = ensure_model()
-    tracker, lock = tracker_store_lines(URL), lock_store_lines(REDIS)
-    stacks = [
-        Stack(model, free_port(), free_port(), state, tracker_store=tracker, lock_store=lock)
-        for _ in range(2)
-    ]
-    with Workers(stacks) as running:
-        yield running
-    with server.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-    server.dispose()
+    with fresh_database("wegwijzer_workers_test") as url:
+        state = tmp_path_factory.mktemp("workers")
+        os.environ["WEGWIJZER_DATABASE_URL"] = sqlite_map(state)
+        model = ensure_model()
+        tracker, lock = tracker_store_lines(url), lock_store_lines(REDIS)
+        stacks = [
+            Stack(model, free_port(), free_port(), state, tracker_store=tracker, lock_store=lock)
+            for _ in range(2)
+        ]
+        with Workers(stacks) as running:
+            yield running
 
 
 def chat_service(workers: Workers, folder: Path, timeout: float = 20.0) -> ChatService:
