@@ -234,18 +234,15 @@ class ChatService:
                 sent = sent[:MAX_TEXT]
                 notices.append(message(Template.TOO_LONG, args={"count": MAX_TEXT}))
             danger = assess(sent)  # before anything else: safety first (docs/DESIGN.md section 6)
-            detected, other = read_language(sent)  # the wide detector once per message
+            may_switch = not under_way or len(sent.split()) >= SWITCH_MIN_WORDS
+            detected, other = read_language(sent, ours=may_switch)  # the wide detector once per message
             if other and danger is None:  # Turkish is not German: ask, in that language where we can
                 self._touch(session, language, chosen)
                 question = message(
                     Template.OTHER_LANGUAGE, Asks.LANGUAGE, language_buttons(), {"other": other}
                 )
                 return self._reply(session, language, False, [*notices, question])
-            if (
-                detected
-                and detected is not language
-                and (not under_way or len(sent.split()) >= SWITCH_MIN_WORDS)
-            ):
+            if detected and detected is not language:
                 language = detected
                 notices.append(message(Template.LANGUAGE_DETECTED, args={"language": language.value}))
         else:

@@ -68,10 +68,14 @@ def other_language(text: str) -> str | None:
     return OTHERS.get(values[0].language)
 
 
-def read_language(text: str) -> tuple[Language | None, str | None]:
-    """One of the four when the message is clearly written in it, or the code of another language."""
+def read_language(text: str, ours: bool = True) -> tuple[Language | None, str | None]:
+    """One of the four when the message is clearly written in it, or the code of another language.
+
+    `ours=False` skips the four-language reading (a short answer in a conversation under way cannot switch
+    its language) and reads only whether the message is in another language altogether.
+    """
     other = other_language(text)
-    return (None if other else _ours(text)), other
+    return (None if other or not ours else _ours(text)), other
 
 
 def detect_language(text: str) -> Language | None:

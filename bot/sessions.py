@@ -35,6 +35,11 @@ def pseudonym(secret: bytes, channel: str, raw_id: str) -> str:
     return hmac.new(secret, f"{channel}:{raw_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+# When a session was last seen matters only to retention, counted in days: a turn writes it again only when
+# the stored time is older than this (or the language changed), which spares most turns a write.
+SEEN_PRECISION = dt.timedelta(minutes=10)
+
+
 class SessionStore:
     def __init__(self, engine: Engine, retention: dt.timedelta) -> None:
         self.engine = engine
@@ -58,9 +63,13 @@ class SessionStore:
                     ChatSession(id=session_id, locale=locale, locale_chosen=chosen, last_seen=self._now())
                 )
                 return True
+            now = self._now()
+            seen = row.last_seen if row.last_seen.tzinfo else row.last_seen.replace(tzinfo=dt.UTC)
+            if row.locale == locale and (row.locale_chosen or not chosen) and now - seen < SEEN_PRECISION:
+                return False  # nothing to write: most turns of a conversation
             row.locale = locale
             row.locale_chosen = row.locale_chosen or chosen
-            row.last_seen = self._now()
+            row.last_seen = now
             return False
 
     def record_feedback(self, session_id: str, helpful: bool) -> None:

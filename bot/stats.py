@@ -94,7 +94,9 @@ class Stats:
         with Session(self.engine) as session, session.begin():
             for (kind, value), n in counts.items():
                 row = (DailyCount.day == day) & (DailyCount.kind == kind) & (DailyCount.value == value)
-                found = session.execute(update(DailyCount).where(row).values(count=DailyCount.count + n))
+                counted = update(DailyCount).where(row).values(count=DailyCount.count + n)
+                # No loaded rows to bring up to date: without this SQLAlchemy would look for them each time.
+                found = session.execute(counted.execution_options(synchronize_session=False))
                 if not found.rowcount:  # type: ignore[attr-defined]
                     session.add(DailyCount(day=day, kind=kind, value=value, count=n))
 

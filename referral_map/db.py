@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, func, select
+from sqlalchemy import Engine, create_engine, delete, event, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from referral_map import models as m
@@ -18,6 +18,7 @@ from referral_map.directory import Directory
 from referral_map.geography import gazetteer
 from referral_map.phones import parse_phone
 from referral_map.rules import RoutingRules
+from referral_map.sqlite import tune_connection
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'wegwijzer.sqlite3'}"
@@ -31,7 +32,10 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", tune_connection)
+    return engine
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import detect_language
+from bot.language import detect_language, read_language
 from referral_map.taxonomy import Language
 
 
@@ -28,3 +28,8 @@ def test_short_messages_and_payloads_say_nothing(text: str) -> None:
 
 def test_a_language_outside_the_four_is_not_forced_into_one() -> None:
     assert detect_language("oğlum son zamanlarda arkadaşlarıyla hiç görüşmüyor ve sürekli telefonda") is None  # noqa: RUF001
+
+
+def test_without_the_four_languages_only_another_language_is_read() -> None:
+    assert read_language("mijn zoon van zestien zegt rare dingen", ours=False) == (None, None)
+    assert read_language("Oğlum son zamanlarda çok değişti ve çok endişeliyim", ours=False) == (None, "tr")

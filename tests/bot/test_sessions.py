@@ -6,11 +6,11 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from bot.chat import ChatService, RasaClient
-from bot.sessions import ChatSession, SessionStore, pseudonym
+from bot.sessions import SEEN_PRECISION, ChatSession, SessionStore, pseudonym
 from referral_map import db
 from referral_map.routing import default_directory
 
@@ -47,4 +47,36 @@ def test_expired_conversations_are_purged(tmp_path: Path) -> None:
     assert asyncio.run(purge()) == 1
     assert store.get_locale("old") is None
     assert store.get_locale("new") == ("fr", False)
+    engine.dispose()
+
+
+def _last_seen(engine: Engine, session_id: str) -> dt.datetime:
+    with Session(engine) as session:
+        row = session.get(ChatSession, session_id)
+        assert row is not None
+        return row.last_seen
+
+
+def test_a_turn_rewrites_the_session_only_when_something_changed_or_time_passed(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    store = SessionStore(engine, dt.timedelta(days=30))
+    assert store.touch("s", "nl") is True
+    first = _last_seen(engine, "s")
+    assert store.touch("s", "nl") is False
+    assert _last_seen(engine, "s") == first  # a turn a moment later: nothing written
+    store.touch("s", "fr", chosen=True)
+    assert store.get_locale("s") == ("fr", True)  # a new language is written at once
+    earlier = dt.datetime.now(dt.UTC) - SEEN_PRECISION - dt.timedelta(minutes=1)
+    with Session(engine) as session, session.begin():
+        session.execute(update(ChatSession).where(ChatSession.id == "s").values(last_seen=earlier))
+    store.touch("s", "fr")
+    assert _last_seen(engine, "s").replace(tzinfo=dt.UTC) > earlier + SEEN_PRECISION  # seen again
+    engine.dispose()
+
+
+def test_the_sqlite_store_writes_ahead(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
     engine.dispose()
