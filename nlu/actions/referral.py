@@ -40,7 +40,7 @@ PRE_EMPTING_INTENTS = {
 
 
 class ActionRefer(Action):
-    """The referral for the situation the form collected."""
+    """The referral for the situation the form collected, and "did this help?"."""
 
     def name(self) -> str:
         return "action_refer"
@@ -48,7 +48,7 @@ class ActionRefer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        return _refer(dispatcher, tracker, situation(tracker))
+        return _refer(dispatcher, tracker, situation(tracker)) + ask_feedback(dispatcher, tracker)
 
 
 def refer_again(
@@ -82,24 +82,18 @@ def _refer(dispatcher: CollectingDispatcher, tracker: Tracker, known: Situation)
     return [SlotSet("clarified", False), SlotSet("last_referral", key)]
 
 
-class ActionAskFeedback(Action):
-    """ "Did this help you?", once a conversation: not again after every later referral."""
-
-    def name(self) -> str:
-        return "action_ask_feedback"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        if tracker.get_slot("feedback_asked"):
-            return []
-        buttons = [
-            button(ButtonTemplate.FEEDBACK_HELPFUL, payloads.FEEDBACK_HELPFUL),
-            button(ButtonTemplate.FEEDBACK_NOT_HELPFUL, payloads.FEEDBACK_NOT_HELPFUL),
-            START_OVER_BUTTON,
-        ]
-        dispatcher.utter_message(json_message=message(Template.ASK_FEEDBACK, Asks.FEEDBACK, buttons))
-        return [SlotSet("feedback_asked", True)]
+def ask_feedback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """ "Did this help you?" after a referral, in the same answer; once a conversation, not again after every
+    later referral. (Asked by the referring action itself: one call to the action server fewer.)"""
+    if tracker.get_slot("feedback_asked"):
+        return []
+    buttons = [
+        button(ButtonTemplate.FEEDBACK_HELPFUL, payloads.FEEDBACK_HELPFUL),
+        button(ButtonTemplate.FEEDBACK_NOT_HELPFUL, payloads.FEEDBACK_NOT_HELPFUL),
+        START_OVER_BUTTON,
+    ]
+    dispatcher.utter_message(json_message=message(Template.ASK_FEEDBACK, Asks.FEEDBACK, buttons))
+    return [SlotSet("feedback_asked", True)]
 
 
 class ActionFeedbackAnswer(Action):
@@ -124,7 +118,8 @@ class ActionFeedbackAnswer(Action):
 
 
 class ActionEmergencyReferral(Action):
-    """112 and 101 first (or the suicide line), at once, whatever the form still lacks."""
+    """112 and 101 first (or the suicide line), at once, whatever the form still lacks; then "did this
+    help?"."""
 
     def name(self) -> str:
         return "action_emergency_referral"
@@ -148,6 +143,7 @@ class ActionEmergencyReferral(Action):
             SlotSet("urgency", later.value),
             ActiveLoop(None),
             SlotSet("requested_slot", None),
+            *ask_feedback(dispatcher, tracker),
         ]
 
 

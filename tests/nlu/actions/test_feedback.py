@@ -10,7 +10,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
 from nlu.actions.fallback import ActionClarify
-from nlu.actions.referral import ActionAskFeedback, ActionFeedbackAnswer
+from nlu.actions.referral import ActionFeedbackAnswer, ActionRefer
 from tests.nlu.actions.conftest import MakeTracker, run
 
 QUESTION = {"event": "bot", "data": {"custom": {"template": "ask_feedback", "asks": "feedback"}}}
@@ -20,14 +20,19 @@ def said(text: str, intent: str) -> dict[str, Any]:
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}}
 
 
-def test_the_question_is_asked_after_the_first_referral(tracker: MakeTracker) -> None:
-    [question], events = run(ActionAskFeedback(), tracker())
-    assert question["asks"] == "feedback" and events == [SlotSet("feedback_asked", True)]
+SITUATION = {"role": "parent", "concern": "radicalisation", "municipality": "44021"}
+
+
+def test_the_question_follows_the_first_referral_in_the_same_answer(tracker: MakeTracker) -> None:
+    [card, question], events = run(ActionRefer(), tracker(SITUATION))
+    assert card["template"] == "referral" and question["asks"] == "feedback"
+    assert events[-1] == SlotSet("feedback_asked", True)
 
 
 def test_it_is_asked_once_a_conversation(tracker: MakeTracker) -> None:
     went_on = [QUESTION, said("eigenlijk gaat het om iets anders", "describe_professional_support")]
-    assert run(ActionAskFeedback(), tracker({"feedback_asked": True}, events=went_on)) == ([], [])
+    [card], events = run(ActionRefer(), tracker({**SITUATION, "feedback_asked": True}, events=went_on))
+    assert card["template"] == "referral" and SlotSet("feedback_asked", True) not in events
 
 
 def test_yes_or_no_get_a_closing_line(tracker: MakeTracker) -> None:

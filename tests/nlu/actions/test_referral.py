@@ -9,7 +9,7 @@ from tests.nlu.actions.conftest import MakeTracker, run
 
 def test_refer_routes_the_collected_situation(tracker: MakeTracker) -> None:
     slots = {"role": "teacher", "concern": "polarisation", "municipality": "44021"}
-    [message], events = run(ActionRefer(), tracker(slots, locale="fr"))
+    [message, *_], events = run(ActionRefer(), tracker(slots, locale="fr"))
     assert message["template"] == "referral"
     assert message["referral"]["situation"] == {
         "role": "teacher",
@@ -24,20 +24,24 @@ def test_refer_routes_the_collected_situation(tracker: MakeTracker) -> None:
         "reason": "teacher_worried_flanders",
     }
     key = '{"concern": "polarisation", "language": "fr", "municipality": "44021", "role": "teacher", "urgency": "routine"}'
-    assert events == [SlotSet("clarified", False), SlotSet("last_referral", key)]
-    [again], _ = run(ActionRefer(), tracker({**slots, "last_referral": key}, locale="fr"))
+    assert events == [
+        SlotSet("clarified", False),
+        SlotSet("last_referral", key),
+        SlotSet("feedback_asked", True),
+    ]
+    [again, *_], _ = run(ActionRefer(), tracker({**slots, "last_referral": key}, locale="fr"))
     assert again["template"] == "same_referral"  # nothing changed: not the whole referral again
 
 
 def test_refer_without_a_place_uses_community_wide_services(tracker: MakeTracker) -> None:
     slots = {"role": "parent", "concern": "radicalisation", "municipality": "unknown"}
-    [message], _ = run(ActionRefer(), tracker(slots, locale="nl"))
+    [message, *_], _ = run(ActionRefer(), tracker(slots, locale="nl"))
     assert message["referral"]["situation"]["municipality"] is None
     assert [s["id"] for s in message["referral"]["services"]][:2] == ["opvoedingslijn", "caw"]
 
 
 def test_emergency_pre_empts_the_form(tracker: MakeTracker) -> None:
-    [message], events = run(
+    [message, *_], events = run(
         ActionEmergencyReferral(),
         tracker({"role": "parent"}, intent="emergency", locale="fr", active_loop="referral_form"),
     )
@@ -49,6 +53,7 @@ def test_emergency_pre_empts_the_form(tracker: MakeTracker) -> None:
         SlotSet("urgency", "urgent"),  # given once: later referrals do not repeat 112 first
         ActiveLoop(None),
         SlotSet("requested_slot", None),
+        SlotSet("feedback_asked", True),
     ]
 
 
@@ -57,22 +62,25 @@ def test_emergency_pre_empts_the_form(tracker: MakeTracker) -> None:
     [("nl", "zelfmoordlijn-1813"), ("fr", "centre-prevention-suicide"), ("de", "telefonhilfe-108")],
 )
 def test_self_harm_puts_the_suicide_line_first(tracker: MakeTracker, locale: str, line: str) -> None:
-    [message], events = run(ActionEmergencyReferral(), tracker(intent="describe_self_harm", locale=locale))
+    [message, *_], events = run(
+        ActionEmergencyReferral(), tracker(intent="describe_self_harm", locale=locale)
+    )
     assert message["referral"]["services"][0] == {"id": line, "location_id": None, "reason": "self_harm_line"}
     assert events == [
         SlotSet("concern", "self_harm"),
         SlotSet("urgency", "routine"),
         ActiveLoop(None),
         SlotSet("requested_slot", None),
+        SlotSet("feedback_asked", True),
     ]
 
 
 def test_emergency_with_an_unvalidated_place_still_routes(tracker: MakeTracker) -> None:
-    [message], _ = run(
+    [message, *_], _ = run(
         ActionEmergencyReferral(), tracker({"municipality": "eupen"}, intent="emergency", locale="de")
     )
     assert message["referral"]["situation"]["municipality"] == "63023"
-    [message], _ = run(
+    [message, *_], _ = run(
         ActionEmergencyReferral(), tracker({"municipality": "bahnhof"}, intent="emergency", locale="de")
     )
     assert message["referral"]["situation"]["municipality"] is None
@@ -91,12 +99,12 @@ def test_emergency_takes_a_place_named_in_passing_only_when_it_is_the_users(
     tracker: MakeTracker, text: str, place: str, nis: str | None
 ) -> None:
     told = tracker({"municipality": place}, intent="emergency", text=text, locale="nl")
-    [message], _ = run(ActionEmergencyReferral(), told)
+    [message, *_], _ = run(ActionEmergencyReferral(), told)
     assert message["referral"]["situation"]["municipality"] == nis
 
 
 def test_violence_threat_puts_112_and_101_first(tracker: MakeTracker) -> None:
-    [message], _ = run(ActionEmergencyReferral(), tracker(intent="describe_violence_threat", locale="en"))
+    [message, *_], _ = run(ActionEmergencyReferral(), tracker(intent="describe_violence_threat", locale="en"))
     services = message["referral"]["services"]
     assert [s["id"] for s in services[:2]] == ["emergency-112", "police-101"]
     assert {s["reason"] for s in services[:2]} == {"violence_threat_first"}
@@ -120,9 +128,9 @@ def test_talk_to_person_gives_the_listening_line_of_the_community(tracker: MakeT
 
 def test_emergency_takes_the_role_from_a_relative(tracker: MakeTracker) -> None:
     told = tracker(intent="emergency", text="Mijn zoon heeft een mes en bedreigt ons", locale="nl")
-    [message], _ = run(ActionEmergencyReferral(), told)
+    [message, *_], _ = run(ActionEmergencyReferral(), told)
     assert message["referral"]["situation"]["role"] == "parent"
-    [message], _ = run(
+    [message, *_], _ = run(
         ActionEmergencyReferral(),
         tracker({"role": "teacher"}, intent="emergency", text=told.latest_message["text"]),
     )
@@ -135,7 +143,7 @@ def test_an_emergency_takes_its_concern_from_the_likeliest_situation(tracker: Ma
         {"name": "describe_travel_conflict", "confidence": 0.2},
         {"name": "describe_radicalisation", "confidence": 0.1},
     ]
-    [message], events = run(ActionEmergencyReferral(), tracker(intent="emergency", ranking=ranking))
+    [message, *_], events = run(ActionEmergencyReferral(), tracker(intent="emergency", ranking=ranking))
     assert message["referral"]["situation"]["concern"] == "travel_conflict"
     assert message["referral"]["situation"]["urgency"] == "emergency"
     assert SlotSet("urgency", "urgent") in events
@@ -153,7 +161,7 @@ def test_the_bots_danger_verdict_decides_urgency_and_concern(
     tracker: MakeTracker, kind: str, model_intent: str, concern: str, urgency: str, first: str
 ) -> None:
     reading = {"danger_reading": {"kind": kind, "model_intent": model_intent}}
-    [message], _ = run(ActionEmergencyReferral(), tracker(intent="emergency", extra=reading))
+    [message, *_], _ = run(ActionEmergencyReferral(), tracker(intent="emergency", extra=reading))
     situation = message["referral"]["situation"]
     assert (situation["concern"], situation["urgency"]) == (concern, urgency)
     assert message["referral"]["services"][0]["id"] == first

@@ -189,7 +189,7 @@ def test_thanks_read_as_the_same_situation_get_a_warm_reply(tracker: MakeTracker
     known = situation(tracker(slots))
     slots["last_referral"] = json.dumps(known.ids(), sort_keys=True)
     text = "merci, echt. ik ga die opvoedingslijn morgen bellen"
-    [reply], _ = run(ActionRefer(), tracker(slots, intent="describe_parenting", text=text))
+    [reply, *_], _ = run(ActionRefer(), tracker(slots, intent="describe_parenting", text=text))
     assert reply["template"] == "you_are_welcome"
-    [same], _ = run(ActionRefer(), tracker(slots, intent="describe_radicalisation", text="en nu?"))
+    [same, *_], _ = run(ActionRefer(), tracker(slots, intent="describe_radicalisation", text="en nu?"))
     assert same["template"] == "same_referral"
