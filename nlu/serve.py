@@ -1,8 +1,9 @@
-"""`python -m nlu.serve run ...`: Rasa's own command line, with four changes to Rasa installed first:
+"""`python -m nlu.serve run ...`: Rasa's own command line, with these changes to Rasa installed first:
 the action server's answers checked by a validator built once (nlu/action_validation.py), a
 conversation lock that a dead server held no longer blocks the conversation for good (nlu/ticket_lock.py),
-the model loaded without a training step, in half the memory (nlu/lean_load.py), and a SQLite tracker
-store in write-ahead mode (referral_map/sqlite.py).
+the model loaded without a training step, in half the memory (nlu/lean_load.py), connections to the
+action server and a SQLite tracker store kept rather than opened for each use (nlu/connection_reuse.py),
+and a SQLite tracker store in write-ahead mode (referral_map/sqlite.py).
 
 Runs in `.venv-rasa` (mypy leaves it out); `stack.processes` starts Rasa through it.
 """
@@ -14,7 +15,7 @@ import sys
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from nlu import action_validation, lean_load, ticket_lock
+from nlu import action_validation, connection_reuse, lean_load, ticket_lock
 from referral_map.sqlite import tune_connection
 
 
@@ -22,6 +23,7 @@ def main() -> None:
     action_validation.install()
     ticket_lock.install()
     lean_load.install()
+    connection_reuse.install()
     event.listen(Engine, "connect", tune_connection)
     from rasa.__main__ import main as rasa_main
 
