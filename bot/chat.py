@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,9 +180,19 @@ class ChatService:
         self.rasa = rasa
         self.retention_days = retention_days
         self.stats = stats  # anonymous daily counts for operators (bot/stats.py)
-        # Turns sent while Rasa was down, per session: told to Rasa before the next turn once it is back.
+        # Turns sent while Rasa was down are told to Rasa before the session's next turn once it is back.
+        # They are kept in the session store (these sessions), or in memory while it cannot be written.
+        self.stored_unsent = self._sessions_with_kept_turns()
         self.unsent: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self.replayed: set[int] = set()  # kept turns Rasa has, which the store could not drop
         self.renderer = Renderer(directory)
+
+    def _sessions_with_kept_turns(self) -> set[str]:
+        try:
+            return self.store.sessions_with_kept_turns()
+        except SQLAlchemyError as error:
+            log.warning("session store unreadable (%s): no kept turns known", type(error).__name__)
+            return set()
 
     def _stored_locale(self, session: str) -> tuple[str, bool] | None:
         """The session's stored language; None when the session store cannot be read (locked, gone)."""
@@ -277,7 +288,14 @@ class ChatService:
         return self._reply(session, language, False, [*notices, *answers])
 
     def _keep_for_rasa(self, session: str, turn: tuple[str, dict[str, Any]]) -> None:
-        """A turn Rasa could not be reached for, kept in memory (never on disk) until it is back."""
+        """A turn Rasa could not be reached for, kept until Rasa is back: in the session store, so that a
+        restart of the bot loses nothing, or in memory while the store cannot be written."""
+        try:
+            if self.store.keep_turn(session, *turn, most=MAX_UNSENT):
+                self.stored_unsent.add(session)
+            return
+        except SQLAlchemyError as error:
+            log.warning("session store unwritable (%s): the turn is kept in memory", type(error).__name__)
         kept = self.unsent.setdefault(session, [])
         if len(kept) < MAX_UNSENT:
             kept.append(turn)
@@ -285,21 +303,46 @@ class ChatService:
             del self.unsent[next(iter(self.unsent))]
 
     async def _replay(self, session: str) -> None:
-        """Tell Rasa, in order, what the user sent while it was down; the answers were given already."""
-        while self.unsent.get(session):
+        """Tell Rasa, in order, what the user sent while it was down (the turns kept in the store, then those
+        kept in memory while the store could not be written); the answers were given already."""
+        if session in self.stored_unsent:
             try:
-                await self.rasa.send(session, *self.unsent[session][0])
-            except httpx.ConnectError:
-                raise  # still down: kept, in order
-            except httpx.HTTPError:
-                self.unsent[session].pop(0)  # Rasa has it now (late, or its actions failed): never twice
-                raise
-            self.unsent[session].pop(0)
+                stored = self.store.kept_turns(session)
+            except SQLAlchemyError:
+                stored = None  # read again next turn
+            for turn_id, text, context in stored or []:
+                if turn_id not in self.replayed:
+                    await self._tell_rasa(
+                        session, (text, context), functools.partial(self._drop_kept, turn_id)
+                    )
+            if stored is not None:
+                self.stored_unsent.discard(session)
+        while self.unsent.get(session):
+            await self._tell_rasa(session, self.unsent[session][0], self.unsent[session].pop)
         self.unsent.pop(session, None)
+
+    async def _tell_rasa(
+        self, session: str, turn: tuple[str, dict[str, Any]], done: Callable[..., Any]
+    ) -> None:
+        try:
+            await self.rasa.send(session, *turn)
+        except httpx.ConnectError:
+            raise  # still down: kept, in order
+        except httpx.HTTPError:
+            done()  # Rasa has it now (late, or its actions failed): never twice
+            raise
+        done()
+
+    def _drop_kept(self, turn_id: int) -> None:
+        try:
+            self.store.drop_turn(turn_id)
+        except SQLAlchemyError:
+            self.replayed.add(turn_id)  # Rasa has it: never sent again, even if it stays in the store
 
     async def forget(self, session: str) -> bool:
         """Delete everything held for the session; False if Rasa could not be reached to forget too."""
         self.unsent.pop(session, None)
+        self.stored_unsent.discard(session)
         self.store.forget(session)
         try:
             await self.rasa.forget(session)

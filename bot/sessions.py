@@ -1,12 +1,15 @@
-"""What the bot keeps per conversation: language and feedback, under a pseudonymous id, for a limited time."""
+"""What the bot keeps per conversation: language and feedback, under a pseudonymous id, for a limited time;
+and, while Rasa cannot be reached, the turns it has not had yet."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
+import json
+from typing import Any
 
-from sqlalchemy import DateTime, Engine, ForeignKey, String, delete, select
+from sqlalchemy import DateTime, Engine, ForeignKey, String, Text, delete, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -27,6 +30,17 @@ class Feedback(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("chat_session.id", ondelete="CASCADE"), index=True)
     helpful: Mapped[bool]
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PendingTurn(Base):
+    """A turn Rasa could not be reached for: part of the conversation, deleted once Rasa has it."""
+
+    __tablename__ = "chat_pending_turn"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("chat_session.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(Text)  # the turn's metadata for Rasa, as JSON
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -77,8 +91,36 @@ class SessionStore:
             if session.get(ChatSession, session_id) is not None:
                 session.add(Feedback(session_id=session_id, helpful=helpful, at=self._now()))
 
+    def keep_turn(self, session_id: str, text: str, context: dict[str, Any], most: int) -> bool:
+        """Keep a turn for Rasa, at most `most` per session; False when the session has that many."""
+        with Session(self.engine) as session, session.begin():
+            kept = session.scalar(select(func.count()).where(PendingTurn.session_id == session_id)) or 0
+            if kept >= most:
+                return False
+            session.add(
+                PendingTurn(session_id=session_id, text=text, context=json.dumps(context), at=self._now())
+            )
+            return True
+
+    def kept_turns(self, session_id: str) -> list[tuple[int, str, dict[str, Any]]]:
+        """The session's kept turns, oldest first: (id, text, metadata)."""
+        with Session(self.engine) as session:
+            rows = session.scalars(
+                select(PendingTurn).where(PendingTurn.session_id == session_id).order_by(PendingTurn.id)
+            )
+            return [(row.id, row.text, json.loads(row.context)) for row in rows]
+
+    def sessions_with_kept_turns(self) -> set[str]:
+        with Session(self.engine) as session:
+            return set(session.scalars(select(PendingTurn.session_id).distinct()))
+
+    def drop_turn(self, turn_id: int) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(PendingTurn).where(PendingTurn.id == turn_id))
+
     def forget(self, session_id: str) -> None:
         with Session(self.engine) as session, session.begin():
+            session.execute(delete(PendingTurn).where(PendingTurn.session_id == session_id))
             session.execute(delete(Feedback).where(Feedback.session_id == session_id))
             session.execute(delete(ChatSession).where(ChatSession.id == session_id))
 

@@ -80,3 +80,23 @@ def test_the_sqlite_store_writes_ahead(tmp_path: Path) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
     engine.dispose()
+
+
+def test_kept_turns_are_capped_read_in_order_and_forgotten(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    store = SessionStore(engine, dt.timedelta(days=30))
+    store.touch("s", "nl")
+    assert store.keep_turn("s", "eerste", {"locale": "nl"}, most=2)
+    assert store.keep_turn("s", "tweede", {}, most=2)
+    assert not store.keep_turn("s", "derde", {}, most=2)  # the cap
+    assert [(text, context) for _, text, context in store.kept_turns("s")] == [
+        ("eerste", {"locale": "nl"}),
+        ("tweede", {}),
+    ]
+    assert store.sessions_with_kept_turns() == {"s"}
+    first_id = store.kept_turns("s")[0][0]
+    store.drop_turn(first_id)
+    assert [text for _, text, _ in store.kept_turns("s")] == ["tweede"]
+    store.forget("s")
+    assert store.kept_turns("s") == [] and store.sessions_with_kept_turns() == set()
+    engine.dispose()

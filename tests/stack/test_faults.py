@@ -147,6 +147,31 @@ def test_rasa_stopped_mid_conversation_and_started_again_goes_on_where_it_was(
     play(scenario)
 
 
+def test_what_was_sent_while_rasa_was_down_survives_a_restart_of_the_bot(
+    own_stack: Stack, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        chat = service(tmp_path, own_stack.rasa_url)
+        first = await say(chat, "restart", STORY)
+        assert first.messages[-1].asks == "role"
+        stop_part(own_stack, "Rasa")
+        down = await say(chat, "restart", "ik ben zijn mama")
+        assert down.degraded
+        await chat.rasa.close()
+        # The bot stops and starts again (a deploy, a crash) before Rasa is back.
+        restarted = service(tmp_path, own_stack.rasa_url)
+        await revive(own_stack)
+        back = await say(restarted, "restart", "we wonen in Gent")
+        assert not back.degraded
+        referral = next(m.referral for m in back.messages if m.referral is not None)
+        assert referral.situation.role.value == "parent"  # the turn kept over the restart reached Rasa
+        assert rasa_texts(own_stack, "restart").count("ik ben zijn mama") == 1
+        assert restarted.store.kept_turns("restart") == []  # and was deleted once Rasa had it
+        await restarted.rasa.close()
+
+    play(scenario)
+
+
 def test_a_locked_session_store_costs_the_language_memory_not_the_answer(
     own_stack: Stack, tmp_path: Path
 ) -> None:
