@@ -26,7 +26,13 @@ from protocol.danger import Danger
 
 WEIGHTS = Path(__file__).with_name("danger_weights.json")
 DANGER_SETS = Path(__file__).resolve().parents[1] / "tests" / "danger"
-TRAINING_SETS = ("dev_cases.jsonl", "dev_cases_2.jsonl", "dev_cases_3.jsonl", "dev_cases_4.jsonl")
+TRAINING_SETS = (
+    "dev_cases.jsonl",
+    "dev_cases_2.jsonl",
+    "dev_cases_3.jsonl",
+    "dev_cases_4.jsonl",
+    "dev_cases_5.jsonl",
+)
 THRESHOLD = 0.7
 NLU_DATA = Path(__file__).resolve().parents[1] / "nlu" / "data" / "nlu"
 DANGER_INTENT = "emergency"

@@ -149,9 +149,16 @@ HELD_OUT = DANGER_SETS / "held_out.jsonl"
 # dangerous message caught, at most 5% false alarms; hand-written rules alone are far from it.
 RECALL_FLOOR = 0.5
 FALSE_ALARM_CEILING = 0.05
-# The sets the rules were tuned on and the classifier trained on: the dangerous messages they still miss
-# (a threat said beside a football match, a grievance of last month in the same sentence as the weapon).
-DEVELOPMENT = {"dev_cases.jsonl": 0, "dev_cases_2.jsonl": 0, "dev_cases_3.jsonl": 4, "dev_cases_4.jsonl": 3}
+# The sets the rules were tuned on and the classifier trained on: how many dangerous messages they still miss
+# (a threat said beside a football match, a grievance of last month in the same sentence as the weapon, the
+# sixth hand's veiled announcements) and how many harmless ones they still alarm on.
+DEVELOPMENT = {
+    "dev_cases.jsonl": (0, 0),
+    "dev_cases_2.jsonl": (0, 0),
+    "dev_cases_3.jsonl": (3, 0),
+    "dev_cases_4.jsonl": (1, 0),
+    "dev_cases_5.jsonl": (22, 3),
+}
 
 
 def _cases(path: Path) -> list[dict[str, str | None]]:
@@ -167,8 +174,9 @@ def test_development_danger_sets(name: str) -> None:
     FIGURES[f"danger detector, development set (tests/danger/{path.name})"] = (
         f"any danger read in {sum(dangerous)}/{len(dangerous)}, false alarms {sum(harmless)}/{len(harmless)}"
     )
-    assert len(dangerous) - sum(dangerous) <= DEVELOPMENT[name]
-    assert sum(harmless) <= 1
+    misses, false_alarms = DEVELOPMENT[name]
+    assert len(dangerous) - sum(dangerous) <= misses
+    assert sum(harmless) <= false_alarms
 
 
 def test_held_out_danger_set() -> None:
