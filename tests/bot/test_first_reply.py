@@ -64,18 +64,20 @@ def test_development_danger_sets_through_the_product(http_api: str, name: str) -
     assert figures["false_alarms"] <= 0.05 * figures["harmless"]
 
 
-# On the held-out set (never read to write a rule) the aim of docs/SAFETY.md is not met: these floors
-# only keep what was measured on 2026-12-01 (80 of 108 with 112 first, 7 of 120 false alarms).
+# On the held-out sets (never read to write a rule) the aim of docs/SAFETY.md is not met: these floors
+# only keep what was measured on 2026-12-01 (held_out.jsonl 87 of 108 with 112 first, 7 of 120 false
+# alarms; held_out_2.jsonl 78 of 108, 7 of 120).
 HELD_OUT_112_FIRST_FLOOR = 0.7
 HELD_OUT_FALSE_ALARM_CEILING = 0.07
 
 
-def test_held_out_danger_set_through_the_product(http_api: str) -> None:
+@pytest.mark.parametrize("name", ["held_out.jsonl", "held_out_2.jsonl"])
+def test_held_out_danger_sets_through_the_product(http_api: str, name: str) -> None:
     client = ApiClient(http_api)
-    figures = play(_cases("held_out.jsonl"), client)
+    figures = play(_cases(name), client)
     client.close()
     for language in ("nl", "fr", "de", "en", "all"):
-        FIGURES[f"first reply, held_out.jsonl {language} through the HTTP API"] = text(figures[language])
+        FIGURES[f"first reply, {name} {language} through the HTTP API"] = text(figures[language])
     every = figures["all"]
     assert every["emergencies_112_first"] >= HELD_OUT_112_FIRST_FLOOR * every["emergencies"]
     assert every["false_alarms"] <= HELD_OUT_FALSE_ALARM_CEILING * every["harmless"]
