@@ -318,7 +318,9 @@ class ChatService:
             if stored is not None:
                 self.stored_unsent.discard(session)
         while self.unsent.get(session):
-            await self._tell_rasa(session, self.unsent[session][0], self.unsent[session].pop)
+            await self._tell_rasa(
+                session, self.unsent[session][0], functools.partial(self.unsent[session].pop, 0)
+            )
         self.unsent.pop(session, None)
 
     async def _tell_rasa(

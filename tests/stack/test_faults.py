@@ -172,6 +172,28 @@ def test_what_was_sent_while_rasa_was_down_survives_a_restart_of_the_bot(
     play(scenario)
 
 
+def test_turns_kept_in_memory_when_the_store_cannot_keep_them_reach_rasa_once_in_order(
+    own_stack: Stack, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        chat = service(tmp_path, own_stack.rasa_url)
+        first = await say(chat, "memory", STORY)
+        assert first.messages[-1].asks == "role"
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as database:
+            database.execute("DROP TABLE chat_pending_turn")  # the store can no longer keep turns
+        stop_part(own_stack, "Rasa")
+        assert (await say(chat, "memory", "ik ben zijn mama")).degraded
+        assert (await say(chat, "memory", "we wonen in Gent")).degraded
+        await revive(own_stack)
+        await say(chat, "memory", "dank je")
+        texts = rasa_texts(own_stack, "memory")
+        assert texts.count("ik ben zijn mama") == texts.count("we wonen in Gent") == 1
+        assert texts.index("ik ben zijn mama") < texts.index("we wonen in Gent") < texts.index("dank je")
+        await chat.rasa.close()
+
+    play(scenario)
+
+
 def test_a_locked_session_store_costs_the_language_memory_not_the_answer(
     own_stack: Stack, tmp_path: Path
 ) -> None:
