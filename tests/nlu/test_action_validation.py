@@ -7,9 +7,8 @@ well-formed and malformed answers and prints one line per answer.
 from __future__ import annotations
 
 import json
-import subprocess
 
-from stack.processes import PROJECT_DIR, RASA_PYTHON, rasa_environment
+from tests.auxil.rasa_env import run_in_rasa
 
 ANSWERS = [
     {"events": [{"event": "slot", "name": "role", "value": "parent"}], "responses": [{"text": "Hallo"}]},
@@ -47,17 +46,8 @@ for answer in json.loads(sys.stdin.read()):
 
 
 def test_the_cached_check_accepts_and_refuses_exactly_what_rasa_does() -> None:
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", COMPARE],
-        input=json.dumps(ANSWERS),
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_DIR,
-        env=rasa_environment(),
-        timeout=300,
-        check=True,
-    )
-    verdicts = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("[")]
+    lines = run_in_rasa(COMPARE, stdin=json.dumps(ANSWERS))
+    verdicts = [json.loads(line) for line in lines if line.startswith("[")]
     assert len(verdicts) == len(ANSWERS)
     for answer, (rasa, ours) in zip(ANSWERS, verdicts, strict=True):
         if rasa == "valid":

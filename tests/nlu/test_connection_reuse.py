@@ -7,10 +7,9 @@ Runs in `.venv-rasa`, where Rasa, aiohttp and SQLAlchemy 1.4 live: a child proce
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
-from stack.processes import PROJECT_DIR, RASA_PYTHON, rasa_environment
+from tests.auxil.rasa_env import run_in_rasa
 
 CHECK = """
 import asyncio, json
@@ -52,16 +51,7 @@ print("FOUND " + json.dumps(found))
 
 def test_connections_are_kept(tmp_path: Path) -> None:
     db = f"{tmp_path}/tracker.sqlite3"
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", CHECK.replace("{db}", db)],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_DIR,
-        env=rasa_environment(),
-        timeout=300,
-        check=True,
-    )
-    [line] = [line for line in done.stdout.splitlines() if line.startswith("FOUND ")]
+    [line] = [line for line in run_in_rasa(CHECK.replace("{db}", db)) if line.startswith("FOUND ")]
     found = json.loads(line.removeprefix("FOUND "))
     assert found["same"] and found["open"] and found["own"]  # one session per endpoint, left open
     assert found["fresh_loop"]  # a session is never used outside the event loop it was made in

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from stack.processes import PROJECT_DIR, RASA_PYTHON, rasa_environment
+from stack.processes import PROJECT_DIR
+from tests.auxil.rasa_env import run_in_rasa
 
 DANGER_CASES = PROJECT_DIR / "tests" / "danger" / "dev_cases.jsonl"
 OWN_MESSAGES = [
@@ -47,17 +47,8 @@ asyncio.run(read(json.loads(sys.stdin.read())))
 
 
 def readings(way: str, model: Path, texts: list[str]) -> list[list[Any]]:
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", READ, way, str(model)],
-        input=json.dumps(texts),
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_DIR / "nlu",
-        env=rasa_environment(),
-        timeout=600,
-        check=True,
-    )
-    return [json.loads(line[5:]) for line in done.stdout.splitlines() if line.startswith("READ ")]
+    lines = run_in_rasa(READ, way, str(model), stdin=json.dumps(texts), cwd=PROJECT_DIR / "nlu", timeout=600)
+    return [json.loads(line[5:]) for line in lines if line.startswith("READ ")]
 
 
 @pytest.mark.slow
