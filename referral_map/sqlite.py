@@ -1,9 +1,9 @@
 """SQLite settings for stores written on every turn (the map's database, Rasa's tracker store).
 
 Write-ahead logging lets the bot, the action server and Rasa read while one of them writes, and with
-`synchronous=NORMAL` a commit no longer waits for the disk: on this project's machines the wait was most
-of a turn's slowest latencies under load (BENCHMARKS.md). A commit can be lost only if the machine itself
-stops, never when a process dies. `busy_timeout` makes a writer wait for another one instead of failing.
+`synchronous=NORMAL` a commit no longer waits for the disk (no separate figure was measured for it; see
+BENCHMARKS.md for the turns). A commit can be lost only if the machine itself stops, never when a process
+dies. `busy_timeout` makes a writer wait for another one instead of failing.
 """
 
 from __future__ import annotations
