@@ -13,6 +13,8 @@ from rasa_sdk.types import DomainDict
 from nlu.actions.cues import declines, own_role, restates, work_role, young_self_role
 from nlu.actions.slots import (
     UNKNOWN,
+    channel_municipality,
+    channel_role,
     earlier_value,
     home_named,
     latest_text,
@@ -89,7 +91,7 @@ class ValidateReferralForm(FormValidationAction):
     def extract_role(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A relative the message names gives the role nothing else gave: "mijn neef" -> family.
+        """The channel's role, else a relative the message names: "mijn neef" -> family.
 
         rasa-sdk runs this before validation on every turn of the form; a role already set, or a valid
         role entity in this message, wins.
@@ -99,6 +101,9 @@ class ValidateReferralForm(FormValidationAction):
             v in valid for v in tracker.get_latest_entity_values("role")
         ):
             return {}
+        channel = channel_role(tracker)
+        if channel:
+            return {"role": channel.value}
         told = told_role(tracker)
         if told:
             return {"role": told.value}
@@ -174,6 +179,9 @@ class ValidateReferralForm(FormValidationAction):
         home = None if place_names(tracker) else home_named(text)  # a place the model did not tag
         if home and home != tracker.get_slot("municipality"):
             return {"municipality": home}
+        channel = None if tracker.get_slot("municipality") else channel_municipality(tracker)
+        if channel:
+            return {"municipality": channel}
         if tracker.get_slot("municipality") or tracker.get_slot("requested_slot") != "municipality":
             return {}
         # Declined, asked twice, or thanked: the user wants the referral now, not another question.
@@ -187,6 +195,8 @@ class ValidateReferralForm(FormValidationAction):
         text = str(value or "").strip()
         if text.lower() == UNKNOWN:
             return {"municipality": UNKNOWN}
+        if text and text == channel_municipality(tracker):
+            return {"municipality": text}
         if not place_names(tracker) and text == home_named(latest_text(tracker)):
             return {"municipality": text}  # "we wonen in houthalen", read by the extraction above
         if not _answers_place_question(tracker, text):

@@ -22,6 +22,7 @@ from referral_map.routing import Situation
 from referral_map.taxonomy import Concern, Language, Role, Urgency
 
 UNKNOWN = "unknown"
+SESSION_METADATA = "session_started_metadata"
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -57,13 +58,49 @@ def questions_shown(tracker: Tracker, asks: str) -> int:
     return shown
 
 
+def channel_told(tracker: Tracker) -> dict[str, Any]:
+    """What the channel said when the session started (locale, and role or municipality where it knows them).
+
+    Rasa's own session start (no call to the action server) keeps it only in the event that set the
+    `session_started_metadata` slot just before the session began; the latest session's wins.
+    """
+    told: dict[str, Any] = {}
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == SESSION_METADATA:
+            value = event.get("value")
+            told = value if isinstance(value, dict) else {}
+    return told
+
+
+def _language_of(value: Any) -> Language | None:
+    if isinstance(value, str) and value[:2].lower() in Language.__members__.values():
+        return Language(value[:2].lower())
+    return None
+
+
+def conversation_language(tracker: Tracker) -> Language | None:
+    """The language the conversation is in: the one chosen in it, else the channel's at the start."""
+    return _language_of(tracker.get_slot("language")) or _language_of(channel_told(tracker).get("locale"))
+
+
+def channel_role(tracker: Tracker) -> Role | None:
+    """The role the channel gave at the session's start (a helpline's bot for parents says "parent")."""
+    role: Role | None = _choice(Role, channel_told(tracker).get("role"))
+    return role
+
+
+def channel_municipality(tracker: Tracker) -> str | None:
+    """The NIS code of the place the channel gave at the session's start, or `unknown` when it said so."""
+    place = channel_told(tracker).get("municipality")
+    if not isinstance(place, str) or not place.strip():
+        return None
+    return UNKNOWN if place.strip().lower() == UNKNOWN else gazetteer().nis_of(place)
+
+
 def locale(tracker: Tracker) -> Language:
-    """The language to answer in: this message's metadata, else the slot, else English."""
+    """The language to answer in: this message's metadata, else the conversation's, else English."""
     metadata = tracker.latest_message.get("metadata") or {}
-    for candidate in (metadata.get("locale"), tracker.get_slot("language")):
-        if isinstance(candidate, str) and candidate[:2].lower() in Language.__members__.values():
-            return Language(candidate[:2].lower())
-    return Language.EN
+    return _language_of(metadata.get("locale")) or conversation_language(tracker) or Language.EN
 
 
 def _choice(kind: type[Role] | type[Concern] | type[Urgency], value: Any) -> Any:
@@ -83,7 +120,7 @@ def situation(tracker: Tracker, concern: Concern | None = None, urgency: Urgency
         role=_role(tracker),
         concern=concern,
         urgency=urgency or _choice(Urgency, tracker.get_slot("urgency")) or _urgency_told(tracker, concern),
-        municipality=_nis(tracker, tracker.get_slot("municipality")),
+        municipality=_nis(tracker, tracker.get_slot("municipality") or channel_municipality(tracker)),
         language=locale(tracker),
     )
 
@@ -96,10 +133,13 @@ def _urgency_told(tracker: Tracker, concern: Concern) -> Urgency:
 
 
 def _role(tracker: Tracker) -> Role:
-    """The role slot; parent or family as the writer's own words say it; without a slot, those words."""
+    """The role slot (else the channel's); parent or family as the writer's own words say it; without
+    either, those words."""
     # Outside the form nothing validates the slot: a stray entity ("Deinze") leaves the role given before.
-    role: Role | None = _choice(Role, tracker.get_slot("role")) or _choice(
-        Role, earlier_value(tracker, "role", {r.value for r in Role})
+    role: Role | None = (
+        _choice(Role, tracker.get_slot("role"))
+        or _choice(Role, earlier_value(tracker, "role", {r.value for r in Role}))
+        or channel_role(tracker)
     )
     if role is None or role in {Role.PARENT, Role.FAMILY}:
         return own_role(latest_text(tracker)) or role or Role.UNKNOWN

@@ -1,27 +1,78 @@
-"""Session start, language changes and starting over."""
+"""What the channel told at the session's start, language changes and starting over."""
 
-from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+import asyncio
+from typing import Any
 
-from nlu.actions.conversation import ActionChangeLanguage, ActionSessionStart, ActionStartOver
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from nlu.actions.conversation import ActionChangeLanguage, ActionStartOver
+from nlu.actions.form import ValidateReferralForm
+from nlu.actions.slots import channel_municipality, channel_role, conversation_language, situation
+from referral_map.taxonomy import Language, Role
 from tests.nlu.actions.conftest import MakeTracker, run
 
+FORM_DOMAIN = {"forms": {"referral_form": {"required_slots": ["role", "concern", "municipality"]}}}
 
-def test_session_start_copies_locale_and_known_context(tracker: MakeTracker) -> None:
-    metadata = {"locale": "fr-BE", "role": "teacher", "municipality": "Liège"}
-    [], events = run(ActionSessionStart(), tracker({"session_started_metadata": metadata}))
-    assert events == [
-        SessionStarted(),
-        SlotSet("language", "fr"),
-        SlotSet("role", "teacher"),
-        SlotSet("municipality", "62063"),
-        ActionExecuted("action_listen"),
+
+def session(metadata: dict[str, Any], *later: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events Rasa's own session start leaves: the channel's metadata in a slot, then the session."""
+    return [
+        {"event": "slot", "name": "session_started_metadata", "value": metadata},
+        {"event": "session_started"},
+        {"event": "action", "name": "action_listen"},
+        *later,
     ]
 
 
-def test_session_start_ignores_bad_metadata(tracker: MakeTracker) -> None:
-    metadata = {"locale": "xx", "role": "king", "municipality": "Atlantis"}
-    [], events = run(ActionSessionStart(), tracker({"session_started_metadata": metadata}))
-    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+def form_slots(tracker: Tracker) -> dict[str, Any]:
+    """The slots the validation action sets, the user's message last among the events as Rasa sends it."""
+    text = tracker.latest_message["text"]
+    if not any(event.get("event") == "user" for event in tracker.events):
+        tracker.events.append({"event": "user", "text": text})
+    events = asyncio.run(ValidateReferralForm().run(CollectingDispatcher(), tracker, FORM_DOMAIN))
+    return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
+
+
+def test_the_form_takes_role_and_place_from_the_channel(tracker: MakeTracker) -> None:
+    told = session({"locale": "fr-BE", "role": "teacher", "municipality": "Liège"})
+    slots = form_slots(tracker(text="des tensions dans ma classe", events=told, locale="fr"))
+    assert slots["role"] == "teacher" and slots["municipality"] == "62063"
+    assert conversation_language(tracker(events=told)) is Language.FR
+    text = "depuis l'attentat à Bruxelles, des tensions dans ma classe"
+    start = text.index("Bruxelles")
+    brussels = [{"entity": "place", "value": "Bruxelles", "start": start, "end": start + 9}]
+    assert form_slots(tracker(text=text, entities=brussels, events=told))["municipality"] == "62063"
+
+
+def test_what_the_user_says_wins_over_the_channel(tracker: MakeTracker) -> None:
+    told = session({"locale": "nl", "role": "teacher", "municipality": "Gent"})
+    mapped = [{"event": "user", "text": "ik ben imam"}, {"event": "slot", "name": "role", "value": "imam"}]
+    imam = [{"entity": "role", "value": "imam"}]
+    said = tracker({"role": "imam"}, text="ik ben imam", entities=imam, events=[*told, *mapped])
+    assert form_slots(said)["role"] == "imam"
+    assert "role" not in form_slots(tracker({"role": "parent"}, text="mijn zoon", events=told))
+
+
+def test_bad_channel_metadata_fills_nothing(tracker: MakeTracker) -> None:
+    told = session({"locale": "xx", "role": "king", "municipality": "Atlantis"})
+    slots = form_slots(tracker(text="mijn klas", events=told))
+    assert slots.get("role") is None and slots.get("municipality") is None
+    assert conversation_language(tracker(events=told)) is None
+
+
+def test_the_latest_sessions_channel_metadata_counts(tracker: MakeTracker) -> None:
+    told = session({"locale": "de", "role": "imam"}, *session({"locale": "nl", "municipality": "unknown"}))
+    later = tracker(text="wat kan ik doen", events=told)
+    assert channel_role(later) is None and channel_municipality(later) == "unknown"
+    assert conversation_language(later) is Language.NL
+
+
+def test_an_emergency_before_the_form_carries_the_channels_role_and_place(tracker: MakeTracker) -> None:
+    told = session({"locale": "nl", "role": "youth_worker", "municipality": "9000"})
+    now = situation(tracker(intent="emergency", text="hij heeft een mes bij", events=told))
+    assert now.role is Role.YOUTH_WORKER and now.municipality == "44021"
 
 
 def test_change_language(tracker: MakeTracker) -> None:
