@@ -26,6 +26,7 @@ import uvicorn
 from bot.http_api import create_app
 from bot.service import build_service
 from bot.settings import Settings
+from stack.heap import freeze_long_lived
 from stack.processes import PortTakenError, check_ports
 from stack.stores import StoreUrlError, lock_store_lines, tracker_store_lines
 from stack.workers import Workers
@@ -56,6 +57,7 @@ async def serve(settings: Settings, stack: Workers | None) -> None:
         settings.stats_token,
     )
     app.router.routes.extend(extra_routes)
+    freeze_long_lived("bot")
     config = uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_level="warning")
     server = uvicorn.Server(config)
     web = f"http://{settings.http_host}:{settings.http_port}/"

@@ -14,11 +14,12 @@ from bot.settings import Settings
 from bot.stats import Stats
 from referral_map import db
 from referral_map.directory import load_directory
+from referral_map.geography import gazetteer
 
 log = logging.getLogger(__name__)
 
-# Read once at start-up so that the language and danger models are loaded before the first user's message
-# (about 0.6 s, which the first messages after a start otherwise wait for).
+# Read once at start-up so that the language and danger models (and the gazetteer) are loaded before the first
+# user's message (about 0.6 s, which the first messages after a start otherwise wait for).
 WARM_UP = (
     "Mijn zoon is de laatste tijd erg veranderd en ik maak me zorgen.",
     "Ma fille a beaucoup changé ces derniers temps et je m'inquiète.",
@@ -28,6 +29,7 @@ WARM_UP = (
 
 
 def warm_up() -> None:
+    gazetteer()
     for text in WARM_UP:
         read_language(text)
         assess(text)

@@ -3,7 +3,8 @@ the action server's answers checked by a validator built once (nlu/action_valida
 conversation lock that a dead server held no longer blocks the conversation for good (nlu/ticket_lock.py),
 the model loaded without a training step, in half the memory (nlu/lean_load.py), connections to the
 action server and a SQLite tracker store kept rather than opened for each use (nlu/connection_reuse.py),
-and a SQLite tracker store in write-ahead mode (referral_map/sqlite.py).
+a SQLite tracker store in write-ahead mode (referral_map/sqlite.py), and the loaded model kept out of
+the garbage collector's walks (nlu/frozen_heap.py).
 
 Runs in `.venv-rasa` (mypy leaves it out); `stack.processes` starts Rasa through it.
 """
@@ -15,7 +16,7 @@ import sys
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from nlu import action_validation, connection_reuse, lean_load, ticket_lock
+from nlu import action_validation, connection_reuse, frozen_heap, lean_load, ticket_lock
 from referral_map.sqlite import tune_connection
 
 
@@ -24,6 +25,7 @@ def main() -> None:
     ticket_lock.install()
     lean_load.install()
     connection_reuse.install()
+    frozen_heap.install()
     event.listen(Engine, "connect", tune_connection)
     from rasa.__main__ import main as rasa_main
 

@@ -9,6 +9,7 @@ it is not set.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Sequence
 
@@ -17,14 +18,21 @@ from rasa_sdk.endpoint import create_app_for_serve, create_argument_parser
 from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
+from stack.heap import freeze_long_lived
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = create_argument_parser().parse_args(argv)
     utils.configure_colored_logging(args.loglevel)
     utils.update_sanic_log_level()
     executor = ActionExecutor()
-    executor.register_package(args.actions_module or args.actions)
+    package = args.actions_module or args.actions
+    executor.register_package(package)
+    warm_up = getattr(importlib.import_module(package), "warm_up", None)
+    if callable(warm_up):  # what every call reads, loaded before the first and then frozen
+        warm_up()
     app = create_app_for_serve(executor, cors_origins=args.cors, endpoints=args.endpoints)
+    freeze_long_lived("action server")
     app.prepare(host=os.environ.get("SANIC_HOST", "127.0.0.1"), port=args.port, single_process=True)
     Sanic.serve_single(primary=app)
 
