@@ -66,8 +66,9 @@ class ValidateReferralForm(FormValidationAction):
         """
         if tracker.latest_message.get("intent", {}).get("name") in PRE_EMPTING_INTENTS:
             return [ActionExecutionRejected(FORM)]
+        before = dict(tracker.slots)
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
-        return events
+        return without_repeats(events, before)
 
     def validate_role(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -245,6 +246,26 @@ class ValidateReferralForm(FormValidationAction):
             )
         )
         return {"municipality": None, "place_hint_given": True}
+
+
+def without_repeats(events: list[EventType], slots: dict[str, Any]) -> list[EventType]:
+    """The events without those setting a slot to the value it already has (rasa-sdk returns every slot it
+    validated): each is one more event that Rasa stores, reads back and sends on every later call.
+
+    One slot event is always kept when there is one: Rasa's form counts a turn with no validated slot as
+    one that filled nothing, and gives the turn to the other rules.
+    """
+    changed = [
+        event
+        for event in events
+        if event.get("event") != "slot"
+        or event.get("name") == "requested_slot"
+        or slots.get(event["name"]) != event.get("value")
+    ]
+    filled = [e for e in events if e.get("event") == "slot" and e.get("name") != "requested_slot"]
+    if filled and not any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in changed):
+        changed.insert(0, filled[0])
+    return changed
 
 
 def told_role(tracker: Tracker) -> Role | None:

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from nlu.actions.form import ValidateReferralForm
+from nlu.actions.form import ValidateReferralForm, without_repeats
 from tests.nlu.actions.conftest import MakeTracker, validate_municipality
 
 ASKED = {"requested_slot": "municipality"}
@@ -324,3 +324,28 @@ def test_a_young_writer_or_a_refusal_answers_the_role_question(
 def test_declining_the_place_question_skips_it(tracker: MakeTracker) -> None:
     asking = tracker({"requested_slot": "municipality"}, intent="out_of_scope", text="dat zeg ik liever nie")
     assert validate_municipality(asking, "dat zeg ik liever nie") == ({"municipality": "unknown"}, [])
+
+
+def test_slots_set_to_the_value_they_have_are_left_out_but_one() -> None:
+    slots = {"role": "teacher", "concern": "polarisation", "municipality": None}
+    events = [
+        SlotSet("role", "teacher"),
+        SlotSet("concern", "polarisation"),
+        SlotSet("municipality", "63067"),
+        SlotSet("requested_slot", None),
+    ]
+    assert without_repeats(events, slots) == [
+        SlotSet("municipality", "63067"),
+        SlotSet("requested_slot", None),
+    ]
+    # Nothing new: one stays, or Rasa's form would read the turn as one that filled nothing.
+    same = [
+        SlotSet("role", "teacher"),
+        SlotSet("concern", "polarisation"),
+        SlotSet("requested_slot", "municipality"),
+    ]
+    assert without_repeats(same, slots) == [
+        SlotSet("role", "teacher"),
+        SlotSet("requested_slot", "municipality"),
+    ]
+    assert without_repeats([], slots) == []
