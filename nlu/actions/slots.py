@@ -61,15 +61,11 @@ def questions_shown(tracker: Tracker, asks: str) -> int:
 def channel_told(tracker: Tracker) -> dict[str, Any]:
     """What the channel said when the session started (locale, and role or municipality where it knows them).
 
-    Rasa's own session start (no call to the action server) keeps it only in the event that set the
-    `session_started_metadata` slot just before the session began; the latest session's wins.
+    Rasa's own session start (no call to the action server) keeps it in the `session_started_metadata`
+    slot for the whole session (nlu/session_metadata.py).
     """
-    told: dict[str, Any] = {}
-    for event in tracker.events:
-        if event.get("event") == "slot" and event.get("name") == SESSION_METADATA:
-            value = event.get("value")
-            told = value if isinstance(value, dict) else {}
-    return told
+    told = tracker.get_slot(SESSION_METADATA)
+    return told if isinstance(told, dict) else {}
 
 
 def _language_of(value: Any) -> Language | None:

@@ -91,6 +91,30 @@ def test_conversation_to_a_referral_with_buttons_and_metadata(http_api: str) -> 
     assert referral["summary"]
 
 
+def test_what_the_channel_said_at_the_start_holds_for_the_whole_session(http_api: str) -> None:
+    """The channel gives role and place with a greeting only; the story comes later, without them."""
+    session = new_session()
+    channel = {"role": "youth_worker", "municipality": "Namur"}
+    post(http_api, {"session": session, "text": "bonjour", "locale": "fr", "metadata": channel})
+    text = (
+        "un jeune de mon quartier passe ses soirées sur des chaînes Telegram qui glorifient les combattants"
+    )
+    body = post(http_api, {"session": session, "text": text, "locale": "fr"}).json()
+    for _ in range(3):
+        referral = next((m["referral"] for m in body["messages"] if m["referral"]), None)
+        if referral:
+            break
+        question = body["messages"][-1]
+        assert question["asks"] == "concern", question  # never who is writing or where: the channel said
+        body = post(
+            http_api, {"session": session, "payload": question["buttons"][0]["payload"], "locale": "fr"}
+        )
+        body = body.json()
+    assert referral is not None
+    assert referral["situation"]["role"] == "youth_worker"
+    assert referral["situation"]["municipality"] == "92094"
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [

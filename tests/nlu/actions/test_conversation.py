@@ -16,14 +16,9 @@ from tests.nlu.actions.conftest import MakeTracker, run
 FORM_DOMAIN = {"forms": {"referral_form": {"required_slots": ["role", "concern", "municipality"]}}}
 
 
-def session(metadata: dict[str, Any], *later: dict[str, Any]) -> list[dict[str, Any]]:
-    """The events Rasa's own session start leaves: the channel's metadata in a slot, then the session."""
-    return [
-        {"event": "slot", "name": "session_started_metadata", "value": metadata},
-        {"event": "session_started"},
-        {"event": "action", "name": "action_listen"},
-        *later,
-    ]
+def session(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The slot Rasa's session start sets for the session (nlu/session_metadata.py)."""
+    return {"session_started_metadata": metadata}
 
 
 def form_slots(tracker: Tracker) -> dict[str, Any]:
@@ -39,41 +34,40 @@ def form_slots(tracker: Tracker) -> dict[str, Any]:
 
 def test_the_form_takes_role_and_place_from_the_channel(tracker: MakeTracker) -> None:
     told = session({"locale": "fr-BE", "role": "teacher", "municipality": "Liège"})
-    slots = form_slots(tracker(text="des tensions dans ma classe", events=told, locale="fr"))
+    slots = form_slots(tracker(told, text="des tensions dans ma classe", locale="fr"))
     assert slots["role"] == "teacher" and slots["municipality"] == "62063"
-    assert conversation_language(tracker(events=told)) is Language.FR
+    assert conversation_language(tracker(told)) is Language.FR
     text = "depuis l'attentat à Bruxelles, des tensions dans ma classe"
     start = text.index("Bruxelles")
     brussels = [{"entity": "place", "value": "Bruxelles", "start": start, "end": start + 9}]
-    assert form_slots(tracker(text=text, entities=brussels, events=told))["municipality"] == "62063"
+    assert form_slots(tracker(told, text=text, entities=brussels))["municipality"] == "62063"
 
 
 def test_what_the_user_says_wins_over_the_channel(tracker: MakeTracker) -> None:
     told = session({"locale": "nl", "role": "teacher", "municipality": "Gent"})
     mapped = [{"event": "user", "text": "ik ben imam"}, {"event": "slot", "name": "role", "value": "imam"}]
     imam = [{"entity": "role", "value": "imam"}]
-    said = tracker({"role": "imam"}, text="ik ben imam", entities=imam, events=[*told, *mapped])
+    said = tracker({"role": "imam", **told}, text="ik ben imam", entities=imam, events=mapped)
     assert form_slots(said)["role"] == "imam"
-    assert form_slots(tracker({"role": "parent"}, text="mijn zoon", events=told))["role"] == "parent"
+    assert form_slots(tracker({"role": "parent", **told}, text="mijn zoon"))["role"] == "parent"
 
 
 def test_bad_channel_metadata_fills_nothing(tracker: MakeTracker) -> None:
     told = session({"locale": "xx", "role": "king", "municipality": "Atlantis"})
-    slots = form_slots(tracker(text="mijn klas", events=told))
+    slots = form_slots(tracker(told, text="mijn klas"))
     assert slots.get("role") is None and slots.get("municipality") is None
-    assert conversation_language(tracker(events=told)) is None
+    assert conversation_language(tracker(told)) is None
 
 
-def test_the_latest_sessions_channel_metadata_counts(tracker: MakeTracker) -> None:
-    told = session({"locale": "de", "role": "imam"}, *session({"locale": "nl", "municipality": "unknown"}))
-    later = tracker(text="wat kan ik doen", events=told)
+def test_the_channel_can_leave_the_place_unknown(tracker: MakeTracker) -> None:
+    later = tracker(session({"locale": "nl", "municipality": "unknown"}), text="wat kan ik doen")
     assert channel_role(later) is None and channel_municipality(later) == "unknown"
     assert conversation_language(later) is Language.NL
 
 
 def test_an_emergency_before_the_form_carries_the_channels_role_and_place(tracker: MakeTracker) -> None:
     told = session({"locale": "nl", "role": "youth_worker", "municipality": "9000"})
-    now = situation(tracker(intent="emergency", text="hij heeft een mes bij", events=told))
+    now = situation(tracker(told, intent="emergency", text="hij heeft een mes bij"))
     assert now.role is Role.YOUTH_WORKER and now.municipality == "44021"
 
 
