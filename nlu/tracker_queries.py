@@ -12,6 +12,7 @@ SQLite, and `tests/stack/test_workers.py` runs them on PostgreSQL).
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -60,7 +61,7 @@ async def save(self: SQLTrackerStore, tracker: DialogueStateTracker) -> None:
     with self.engine.begin() as connection:
         already = connection.execute(stored).scalar_one()
         rows = []
-        for event in list(tracker.events)[already:]:
+        for event in itertools.islice(tracker.events, already, None):
             data = event.as_dict()
             rows.append(
                 {

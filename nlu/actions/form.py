@@ -255,17 +255,11 @@ def without_repeats(events: list[EventType], slots: dict[str, Any]) -> list[Even
     One slot event is always kept when there is one: Rasa's form counts a turn with no validated slot as
     one that filled nothing, and gives the turn to the other rules.
     """
-    changed = [
-        event
-        for event in events
-        if event.get("event") != "slot"
-        or event.get("name") == "requested_slot"
-        or slots.get(event["name"]) != event.get("value")
-    ]
     filled = [e for e in events if e.get("event") == "slot" and e.get("name") != "requested_slot"]
-    if filled and not any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in changed):
-        changed.insert(0, filled[0])
-    return changed
+    repeats = [e for e in filled if slots.get(e["name"]) == e.get("value")]
+    if repeats and len(repeats) == len(filled):
+        repeats = repeats[1:]
+    return [e for e in events if not any(e is r for r in repeats)]
 
 
 def told_role(tracker: Tracker) -> Role | None:
