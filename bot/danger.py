@@ -159,16 +159,14 @@ def findings(text: str, rules: Signals | None = None) -> Iterator[Finding]:
 
 
 def assess(text: str, rules: Signals | None = None) -> Danger | None:
-    """The first kind of danger to life that up to `WINDOW` consecutive sentences of `text` signal, else what
-    the classifier over the same signals reads (`bot/danger_model.py`), or None."""
+    """The first kind of danger to life that up to `WINDOW` consecutive sentences of `text` signal, weighed by
+    the classifier over the same signals and the words (`bot/danger_model.py`), or None."""
     first = next(findings(text, rules), None)  # every message is read: stop at the first finding
-    if first:
-        return first.danger
     if rules is not None:  # other rules than the shipped ones: the classifier was not trained on them
-        return None
+        return first.danger if first else None
     from bot.danger_model import classify  # imported here: that module builds on this one
 
-    return classify(text)
+    return classify(text, ruled=first.danger if first else None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         verdict = assess(text)
         print(f"{verdict.value if verdict else 'no danger'}: {text}")
         if verdict and not found:
-            print("  read by the classifier over the signals (bot/danger_model.py)")
+            print("  read by the classifier over the signals and words (bot/danger_model.py)")
+        if found and not verdict:
+            print("  the rules fired, but the classifier's words rule it out (bot/danger_model.py)")
         for finding in found:
             print(f"  {finding.danger.value} rule {finding.rule}: {' + '.join(finding.words)}")
     return 0

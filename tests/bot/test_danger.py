@@ -143,20 +143,28 @@ def test_implied_concerns_are_concern_ids() -> None:
 
 
 DANGER_SETS = Path(__file__).resolve().parents[1] / "danger"
-# Two sets of 240 messages by hands who never saw its rules, that no rule was written from
-# (tests/danger/README.md); the second written on 2026-12-01 after the sixth hand's round. What the detector
-# reaches on them is a no-regression floor (emergencies read, false alarms). The aim (docs/SAFETY.md) is
-# every dangerous message caught, at most 5% false alarms; hand-written rules alone are far from it.
-HELD_OUT_SETS = {"held_out.jsonl": (0.5, 0.05), "held_out_2.jsonl": (0.5, 0.06)}
+# Three sets of 240 messages by hands who never saw its rules, that no rule was written from and the
+# classifier never trained on (tests/danger/README.md); the third written on 2026-12-01 (evening) and measured
+# once the round on the sixth and seventh development sets was settled. What the detector reaches on them is
+# a no-regression floor (emergencies read, false alarms). The aim (docs/SAFETY.md) is every dangerous
+# message caught, at most 5% false alarms.
+HELD_OUT_SETS = {
+    "held_out.jsonl": (0.9, 0.05),
+    "held_out_2.jsonl": (0.85, 0.07),
+    "held_out_3.jsonl": (0.85, 0.05),
+}
 # The sets the rules were tuned on and the classifier trained on: how many dangerous messages they still miss
-# (a threat said beside a football match, a grievance of last month in the same sentence as the weapon, the
-# sixth hand's veiled announcements) and how many harmless ones they still alarm on.
+# and how many harmless ones they still alarm on (the ordinary sets hold only harmless messages).
 DEVELOPMENT = {
     "dev_cases.jsonl": (0, 0),
     "dev_cases_2.jsonl": (0, 0),
-    "dev_cases_3.jsonl": (4, 0),
-    "dev_cases_4.jsonl": (1, 0),
-    "dev_cases_5.jsonl": (24, 3),
+    "dev_cases_3.jsonl": (0, 1),
+    "dev_cases_4.jsonl": (0, 2),
+    "dev_cases_5.jsonl": (0, 1),
+    "dev_cases_6.jsonl": (1, 4),
+    "dev_cases_7.jsonl": (3, 4),
+    "ordinary_1.jsonl": (0, 1),
+    "ordinary_2.jsonl": (0, 1),
 }
 
 
