@@ -69,8 +69,23 @@ def test_fiction_and_sport_weigh_against_danger() -> None:
 def test_the_threshold_decides() -> None:
     always = Model(bias=10.0, weights={}, threshold=THRESHOLD)
     never = Model(bias=-10.0, weights={}, threshold=THRESHOLD)
-    assert classify("something", always) is Danger.ATTACK_PLAN
-    assert classify("something", never) is None
+    text = "he took the car keys and something long from the kitchen drawer and went out"
+    assert classify(text, always) is Danger.SUICIDE_RISK_NOW  # means at hand, without a target
+    assert classify(text, never) is None
+
+
+def test_the_classifier_alone_needs_more_than_a_time_or_a_departure_next_week() -> None:
+    always = Model(bias=10.0, weights={}, threshold=THRESHOLD)
+    assert classify("morgen misschien", always) is None  # time words in a short answer
+    assert classify("ze vertrekt volgende week naar Syrië met een enkel ticket", always) is None
+    assert classify("ze vertrekt vanavond naar Syrië met een enkel ticket", always) is Danger.DEPARTURE_NOW
+
+
+def test_a_rule_the_words_all_but_rule_out_is_dropped() -> None:
+    never = Model(bias=-10.0, weights={}, threshold=THRESHOLD)
+    unsure = Model(bias=0.0, weights={}, threshold=THRESHOLD)  # probability 0.5: above the veto
+    assert classify("x", never, ruled=Danger.WEAPON) is None
+    assert classify("x", unsure, ruled=Danger.WEAPON) is Danger.WEAPON
 
 
 def test_the_kind_follows_the_strongest_signals() -> None:
@@ -85,3 +100,36 @@ def test_the_kind_follows_the_strongest_signals() -> None:
     assert kind_of({"target", "near"}) is Danger.ATTACK_PLAN
     assert kind_of({"farewell", "unreachable"}) is Danger.SUICIDE_RISK_NOW
     assert kind_of({"farewell", "travel", "near"}) is Danger.DEPARTURE_NOW
+
+
+# What people answer in the middle of a conversation: every one is read for danger, and none is danger.
+EVERYDAY_ANSWERS = [
+    "ja",
+    "nee",
+    "ik ben zijn mama",
+    "leerkracht",
+    "Gent",
+    "2060",
+    "hij is 15",
+    "morgen misschien",
+    "vanavond kan ik niet, morgen wel",
+    "dank u",
+    "oui",
+    "non merci",
+    "je suis prof à Liège",
+    "demain peut-être",
+    "pas maintenant",
+    "ja bitte",
+    "nein danke, jetzt grad nicht",
+    "wir wohnen in Eupen",
+    "heute Abend vielleicht",
+    "yes please",
+    "no",
+    "not right now, thanks",
+    "tomorrow is fine",
+    "can i message again tomorrow?",
+]
+
+
+def test_everyday_answers_are_not_danger() -> None:
+    assert [text for text in EVERYDAY_ANSWERS if assess(text) is not None] == []

@@ -71,7 +71,9 @@ HELD_OUT_112_FIRST_FLOOR = 0.7
 HELD_OUT_FALSE_ALARM_CEILING = 0.07
 
 
-@pytest.mark.parametrize("name", ["held_out.jsonl", "held_out_2.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["held_out.jsonl", "held_out_2.jsonl", "held_out_3.jsonl", "held_out_4.jsonl"]
+)
 def test_held_out_danger_sets_through_the_product(http_api: str, name: str) -> None:
     client = ApiClient(http_api)
     figures = play(_cases(name), client)
