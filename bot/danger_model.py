@@ -44,6 +44,8 @@ TRAINING_SETS = (
     "dev_cases_7.jsonl",
     "dev_cases_8.jsonl",
     "dev_cases_9.jsonl",
+    "dev_cases_10.jsonl",
+    "dev_cases_11.jsonl",
     "ordinary_1.jsonl",
     "ordinary_2.jsonl",
     "ordinary_3.jsonl",
@@ -81,6 +83,8 @@ LATER_KINDS_BY_GROUP: tuple[tuple[Danger, frozenset[str]], ...] = (
 URGENT = frozenset({"near", "now", "just", "unreachable"})
 TIME_ONLY = frozenset({"near", "soon", "now", "just", "intent"})  # when, not what
 SHORT = 8  # words: a short answer with only time words in it says when, not what
+TRAVEL = frozenset({"conflict_zone", "travel_papers"})
+DEPARTING_NOW = frozenset({"near", "now", "unreachable"})  # not "just": "I just found her ticket for Friday"
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,8 @@ def may_alarm(present: set[str], words: int) -> bool:
     no sign that it is today (a departure next week is urgent, not a call to 112)."""
     if not present - TIME_ONLY and words < SHORT:
         return False
-    return kind_of(present) is not Danger.DEPARTURE_NOW or bool(present & URGENT)
+    departure = kind_of(present) is Danger.DEPARTURE_NOW or bool(present & TRAVEL)
+    return not departure or bool(present & DEPARTING_NOW)
 
 
 def train(examples: Sequence[tuple[set[str], bool]], names: Sequence[str] = ()) -> Model:

@@ -8,8 +8,9 @@ stays in the ranking and, under `danger_reading`, in the parse data the emergenc
 departure or a missing child takes its concern from it. Without a verdict the message is untouched,
 so Rasa's REST channel and `rasa shell` behave as before.
 
-When the bot read no danger and the model alone reads an emergency or a threat of violence, with less than
-`SURE_OF_DANGER` confidence, the model's next situation takes its place and the reading is marked unsure:
+When the bot read no danger and the model alone reads an emergency or a threat of violence (at any
+confidence), or talk of dying with less than `SURE_OF_DANGER` confidence, the model's next situation takes
+its place and the reading is marked unsure:
 the conversation then asks, with "someone is in danger right now" as the first answer (nlu/actions/form.py).
 On messages written by others the model's unshared, unsure danger readings were mostly wrong (a flag of
 Daesh at a window, a grandson who fasts), each sending a worried parent to 112 and 101.
@@ -23,6 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components import Untrained
 from protocol.danger import (
+    ALWAYS_ASKED_MODEL_INTENTS,
     CHECKED_KEY,
     NOT_EMERGENCIES,
     PRE_EMPTING_MODEL_INTENTS,
@@ -68,7 +70,9 @@ class DangerVerdict(Untrained):
     def _doubt(message: Message) -> None:
         intent = message.get(INTENT) or {}
         name, confidence = intent.get(INTENT_NAME_KEY), intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
-        if name not in PRE_EMPTING_MODEL_INTENTS or confidence >= SURE_OF_DANGER:
+        if name not in PRE_EMPTING_MODEL_INTENTS:
+            return
+        if name not in ALWAYS_ASKED_MODEL_INTENTS and confidence >= SURE_OF_DANGER:
             return
         ranking = message.get(INTENT_RANKING_KEY) or []
         situations = [

@@ -17,6 +17,11 @@ UNSURE_KEY = "unsure_danger"  # in the reading: the model's emergency reading th
 # Below this confidence, a reading of danger by the model alone is asked, not acted on.
 SURE_OF_DANGER = 0.95
 PRE_EMPTING_MODEL_INTENTS = ("emergency", "describe_violence_threat", "describe_self_harm")
+# The model's readings of an emergency the bot's detector did not share are asked however sure the model is:
+# on the four held-out danger sets they added one catch for three false alarms once the detector weighed the
+# words (docs/SAFETY.md). Talk of dying keeps the model's sure reading: it put the suicide line first for
+# four messages the detector missed.
+ALWAYS_ASKED_MODEL_INTENTS = ("emergency", "describe_violence_threat")
 
 
 class Danger(str, Enum):  # noqa: UP042 (no StrEnum: the Rasa component imports this under Python 3.10)
