@@ -101,23 +101,30 @@ class Model:
 
 def word_features(text: str) -> set[str]:
     """Each word and each pair of neighbouring words, cut to `PREFIX` letters, after the signals' mask."""
-    words = [
-        word[:PREFIX] for word in WORDS.findall(" ".join(sentences_of(text, signals()))) if len(word) > 1
-    ]
+    return _words_in(sentences_of(text, signals()))
+
+
+def present_groups(text: str) -> set[str]:
+    """The signal groups that `text` matches somewhere, not right after a negation."""
+    return _groups_in(sentences_of(text, signals()))
+
+
+def features(text: str) -> set[str]:
+    """What the classifier weighs: the signal groups present and the words (the text is read once)."""
+    sentences = sentences_of(text, signals())
+    return _groups_in(sentences) | _words_in(sentences)
+
+
+def _words_in(sentences: list[str]) -> set[str]:
+    words = [word[:PREFIX] for word in WORDS.findall(" ".join(sentences)) if len(word) > 1]
     return {WORD_PREFIX + word for word in words} | {
         f"{WORD_PREFIX}{first}_{second}" for first, second in pairwise(words)
     }
 
 
-def features(text: str) -> set[str]:
-    """What the classifier weighs: the signal groups present and the words."""
-    return present_groups(text) | word_features(text)
-
-
-def present_groups(text: str) -> set[str]:
-    """The signal groups that `text` matches somewhere, not right after a negation."""
+def _groups_in(sentences: list[str]) -> set[str]:
     rules = signals()
-    whole = SENTENCE_JOIN.join(sentences_of(text, rules))
+    whole = SENTENCE_JOIN.join(sentences)
     return {
         name
         for name, pattern in rules.groups.items()
@@ -157,8 +164,9 @@ def classify(text: str, weights: Model | None = None, ruled: Danger | None = Non
     """The kind of danger in `text`: what the rules read (`ruled`) unless the classifier all but rules it out,
     else what the classifier reads at or above its threshold, else None."""
     chosen = weights or model()
-    present = present_groups(text)
-    probability = chosen.probability(present | word_features(text))
+    sentences = sentences_of(text, signals())
+    present = _groups_in(sentences)
+    probability = chosen.probability(present | _words_in(sentences))
     if ruled is not None and probability >= chosen.veto:
         return ruled
     if probability < chosen.threshold:
@@ -206,18 +214,22 @@ def train(examples: Sequence[tuple[set[str], bool]], names: Sequence[str] = ()) 
     return Model(bias, dict(zip(vocabulary, weights.tolist(), strict=True)), THRESHOLD, VETO)
 
 
-def training_examples(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
-    examples = [
+def nlu_examples(nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
+    """The NLU training examples: the `emergency` intent as danger, the others (but the mixed) as ordinary."""
+    return [
         (features(example.text), example.intent == DANGER_INTENT)
         for path in sorted(nlu_data.glob("**/*.yml"))
         for example in read_examples(path)
         if example.intent not in MIXED_INTENTS
     ]
+
+
+def training_examples(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
+    examples = nlu_examples(nlu_data)
     for name in TRAINING_SETS:
-        for line in (folder / name).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                case = json.loads(line)
-                examples.append((features(case["text"]), case["danger"] is not None))
+        examples += [
+            (features(str(case["text"])), case["danger"] is not None) for case in _cases(name, folder)
+        ]
     return examples
 
 
@@ -255,12 +267,7 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         and case["expect"].get("urgency") in {"routine", "urgent"}
         and case["expect"].get("concern") != "violence_threat"
     ]
-    nlu = [
-        (features(example.text), example.intent == DANGER_INTENT)
-        for path in sorted(NLU_DATA.glob("**/*.yml"))
-        for example in read_examples(path)
-        if example.intent not in MIXED_INTENTS
-    ]
+    nlu = nlu_examples()
     sets = {name: [(str(c["text"]), c["danger"] is not None) for c in _cases(name)] for name in TRAINING_SETS}
     read = {text: features(text) for cases in sets.values() for text, _ in cases} | {
         t: features(t) for t in ordinary
@@ -277,11 +284,13 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         scored = [(trained.probability(read[t]), ruled[t], timely[t], d) for t, d in sets[left_out]]
         real = [(trained.probability(read[t]), ruled[t], timely[t]) for t in ordinary]
         for threshold in thresholds:
-            caught = sum((rule and p >= VETO) or (p >= threshold and now) for p, rule, now, d in scored if d)
-            alarms = sum(
-                (rule and p >= VETO) or (p >= threshold and now) for p, rule, now, d in scored if not d
-            )
-            real_alarms = sum((rule and p >= VETO) or (p >= threshold and now) for p, rule, now in real)
+
+            def alarm(p: float, rule: bool, now: bool, threshold: float = threshold) -> bool:
+                return (rule and p >= VETO) or (p >= threshold and now)  # as `classify` decides
+
+            caught = sum(alarm(p, rule, now) for p, rule, now, d in scored if d)
+            alarms = sum(alarm(p, rule, now) for p, rule, now, d in scored if not d)
+            real_alarms = sum(alarm(p, rule, now) for p, rule, now in real)
             lines.append(
                 f"{left_out} left out, threshold {threshold}: dangerous read {caught}/{sum(d for *_, d in scored)}, "
                 f"false alarms {alarms}/{sum(not d for *_, d in scored)}, real-style ordinary {real_alarms}/{len(real)}"
