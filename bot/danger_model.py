@@ -8,8 +8,11 @@ after a negation), and so is each word and each pair of neighbouring words, cut 
 that "vertrekt", "vertrek" and "vertrokken" meet, in every language alike. A logistic regression weighs
 them, trained on the development sets of `tests/danger/` (dangerous and harmless-but-alarming messages),
 the ordinary worried messages there, and the NLU training examples (the `emergency` intent as danger;
-every other intent, but for the three that mix danger with talk of it, as ordinary messages). The weights
-are data (`bot/danger_weights.json`), written by `python -m bot.danger_model`; a test retrains and
+every other intent, but for the three that mix danger with talk of it, as ordinary messages). A second
+regression over the same features says whether a message read as danger is about the writer or the young
+person harming themself, or about harm to others: the signals alone often point the wrong way ("hij heeft
+de sleutels en iets uit de keukenla genomen"), and the reply differs (the suicide line, or the police). The
+weights are data (`bot/danger_weights.json`), written by `python -m bot.danger_model`; a test retrains and
 compares. The threshold was chosen by leaving each development set out in turn.
 """
 
@@ -21,14 +24,14 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
-from bot.danger import SENTENCE_JOIN, _affirmed, normalise, sentences_of, signals
+from bot.danger import SENTENCE_JOIN, Finding, _affirmed, normalise, sentences_of, signals
 from nlu.evaluate_nlu import read_examples
 from protocol.danger import Danger
 
@@ -46,6 +49,9 @@ TRAINING_SETS = (
     "dev_cases_9.jsonl",
     "dev_cases_10.jsonl",
     "dev_cases_11.jsonl",
+    "dev_cases_12.jsonl",
+    "dev_cases_13.jsonl",
+    "dev_cases_14.jsonl",
     "ordinary_1.jsonl",
     "ordinary_2.jsonl",
     "ordinary_3.jsonl",
@@ -57,6 +63,15 @@ VETO = 0.1
 NLU_DATA = Path(__file__).resolve().parents[1] / "nlu" / "data" / "nlu"
 DANGER_INTENT = "emergency"
 MIXED_INTENTS = frozenset({"describe_violence_threat", "describe_self_harm", "describe_travel_conflict"})
+SELF_HARM_INTENT = "describe_self_harm"  # for the second regression: talk of self-harm, or of harm to others
+HARM_TO_OTHERS_INTENTS = frozenset({"describe_violence_threat", "describe_travel_conflict"})
+SELF_HARM_KINDS = frozenset({Danger.SUICIDE_RISK_NOW, Danger.SUICIDAL_INTENT})
+# Harm to others read as self-harm above this probability of self-harm, self-harm as harm to others below the
+# second: taking the suicide line from someone at risk is the worse mistake. Chosen by leaving each development
+# set out: of the 1,624 dangerous messages read, self-harm read as harm to others went from 104 to 28, harm to
+# others read as self-harm from 96 to 38.
+SELF_HARM_ABOVE = 0.5
+HARM_TO_OTHERS_BELOW = 0.3
 EPOCHS = 300
 LEARNING_RATE = 0.05  # Adam's step
 L2 = 10.0
@@ -88,15 +103,24 @@ DEPARTING_NOW = frozenset({"near", "now", "unreachable"})  # not "just": "I just
 
 
 @dataclass(frozen=True)
-class Model:
+class Scorer:
+    """A logistic regression over features by name."""
+
     bias: float
     weights: dict[str, float]
-    threshold: float
-    veto: float = VETO
 
     def probability(self, present: set[str]) -> float:
         score = self.bias + sum(self.weights.get(name, 0.0) for name in present)
         return 1.0 / (1.0 + math.exp(-score))
+
+
+@dataclass(frozen=True)
+class Model(Scorer):
+    """The probability of danger, its threshold and veto, and (if trained) whether danger is self-harm."""
+
+    threshold: float = THRESHOLD
+    veto: float = VETO
+    self_harm: Scorer | None = None
 
 
 def word_features(text: str) -> set[str]:
@@ -135,11 +159,13 @@ def _groups_in(sentences: list[str]) -> set[str]:
 @cache
 def model(path: Path = WEIGHTS) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
+    self_harm = data["self_harm"]
     return Model(
         float(data["bias"]),
         {k: float(v) for k, v in data["weights"].items()},
         float(data["threshold"]),
         float(data["veto"]),
+        Scorer(float(self_harm["bias"]), {k: float(v) for k, v in self_harm["weights"].items()}),
     )
 
 
@@ -166,12 +192,29 @@ def classify(text: str, weights: Model | None = None, ruled: Danger | None = Non
     chosen = weights or model()
     sentences = sentences_of(text, signals())
     present = _groups_in(sentences)
-    probability = chosen.probability(present | _words_in(sentences))
+    read = present | _words_in(sentences)
+    probability = chosen.probability(read)
     if ruled is not None and probability >= chosen.veto:
-        return ruled
-    if probability < chosen.threshold:
+        return self_harm_or_not(ruled, present, read, chosen, by_rule=True)
+    if probability < chosen.threshold or not may_alarm(present, len(WORDS.findall(normalise(text)))):
         return None
-    return kind_of(present) if may_alarm(present, len(WORDS.findall(normalise(text)))) else None
+    return self_harm_or_not(kind_of(present), present, read, chosen, by_rule=False)
+
+
+def self_harm_or_not(kind: Danger, present: set[str], read: set[str], chosen: Model, by_rule: bool) -> Danger:
+    """`kind`, unless the second regression says the danger is the other way round: self-harm read as harm
+    to others, or harm to others read as self-harm (when a rule read harm to others, only if a sign of
+    self-harm is there too). Danger a rule read as an emergency stays one (the acute self-harm reply still
+    puts 112 first); harm to others has the kind its other signals point to."""
+    if chosen.self_harm is None:
+        return kind
+    probability = chosen.self_harm.probability(read)
+    if probability > SELF_HARM_ABOVE and kind not in SELF_HARM_KINDS and (not by_rule or present & SELF_HARM):
+        acute = by_rule or bool(present & (ACUTE_SELF_HARM | URGENT))
+        return Danger.SUICIDE_RISK_NOW if acute else Danger.SUICIDAL_INTENT
+    if probability < HARM_TO_OTHERS_BELOW and kind in SELF_HARM_KINDS:
+        return kind_of(present - SELF_HARM)
+    return kind
 
 
 def may_alarm(present: set[str], words: int) -> bool:
@@ -214,6 +257,40 @@ def train(examples: Sequence[tuple[set[str], bool]], names: Sequence[str] = ()) 
     return Model(bias, dict(zip(vocabulary, weights.tolist(), strict=True)), THRESHOLD, VETO)
 
 
+def trained(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> Model:
+    """Both regressions, trained on the development and ordinary sets and the NLU examples."""
+    names = sorted(signals().groups)
+    danger = train(training_examples(folder, nlu_data), names)
+    return replace(danger, self_harm=_scorer(train(self_harm_examples(folder, nlu_data), names)))
+
+
+def _scorer(trained_model: Model) -> Scorer:
+    return Scorer(trained_model.bias, trained_model.weights)
+
+
+def nlu_self_harm_examples(nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
+    """The NLU examples of talk of self-harm (True) or of harm to others (False)."""
+    return [
+        (features(example.text), example.intent == SELF_HARM_INTENT)
+        for path in sorted(nlu_data.glob("**/*.yml"))
+        for example in read_examples(path)
+        if example.intent == SELF_HARM_INTENT or example.intent in HARM_TO_OTHERS_INTENTS
+    ]
+
+
+def self_harm_examples(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
+    """The dangerous messages of the training sets, and the NLU examples of talk of self-harm or of harm to
+    others: is it self-harm?"""
+    examples = nlu_self_harm_examples(nlu_data)
+    for name in TRAINING_SETS:
+        examples += [
+            (features(str(case["text"])), Danger(str(case["danger"])) in SELF_HARM_KINDS)
+            for case in _cases(name, folder)
+            if case["danger"] is not None
+        ]
+    return examples
+
+
 def nlu_examples(nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
     """The NLU training examples: the `emergency` intent as danger, the others (but the mixed) as ordinary."""
     return [
@@ -233,15 +310,21 @@ def training_examples(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> 
     return examples
 
 
-def as_json(trained: Model) -> str:
+def as_json(trained_model: Model) -> str:
+    def rounded(scorer: Scorer) -> dict[str, object]:
+        return {
+            "bias": round(scorer.bias, 6),
+            "weights": {
+                name: round(value, 4) for name, value in sorted(scorer.weights.items()) if abs(value) >= 5e-4
+            },
+        }
+
     data = {
         "trained_on": [f"tests/danger/{name}" for name in TRAINING_SETS] + ["nlu/data/nlu"],
-        "threshold": trained.threshold,
-        "veto": trained.veto,
-        "bias": round(trained.bias, 6),
-        "weights": {
-            name: round(value, 4) for name, value in sorted(trained.weights.items()) if abs(value) >= 5e-4
-        },
+        "threshold": trained_model.threshold,
+        "veto": trained_model.veto,
+        **rounded(trained_model),
+        "self_harm": rounded(trained_model.self_harm) if trained_model.self_harm else None,
     }
     return json.dumps(data, indent=1) + "\n"
 
@@ -268,21 +351,36 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         and case["expect"].get("concern") != "violence_threat"
     ]
     nlu = nlu_examples()
-    sets = {name: [(str(c["text"]), c["danger"] is not None) for c in _cases(name)] for name in TRAINING_SETS}
+    nlu_self_harm = nlu_self_harm_examples()
+    sets = {name: [(str(c["text"]), c["danger"]) for c in _cases(name)] for name in TRAINING_SETS}
     read = {text: features(text) for cases in sets.values() for text, _ in cases} | {
         t: features(t) for t in ordinary
     }
-    ruled = {text: next(findings(text), None) is not None for text in read}
+    first = {text: next(findings(text), None) for text in read}
+    ruled = {text: finding is not None for text, finding in first.items()}
     timely = {
         text: may_alarm(present & set(signals().groups), len(WORDS.findall(normalise(text))))
         for text, present in read.items()
     }
     lines = []
     for left_out in (name for name in TRAINING_SETS if name.startswith("dev_")):
-        kept = [(read[t], d) for name, cases in sets.items() if name != left_out for t, d in cases]
-        trained = train(nlu + kept, sorted(signals().groups))
-        scored = [(trained.probability(read[t]), ruled[t], timely[t], d) for t, d in sets[left_out]]
-        real = [(trained.probability(read[t]), ruled[t], timely[t]) for t in ordinary]
+        kept = [
+            (read[t], d is not None) for name, cases in sets.items() if name != left_out for t, d in cases
+        ]
+        trained_model = train(nlu + kept, sorted(signals().groups))
+        self_harm = nlu_self_harm + [
+            (read[t], Danger(d) in SELF_HARM_KINDS)
+            for name, cases in sets.items()
+            if name != left_out
+            for t, d in cases
+            if d is not None
+        ]
+        with_kinds = replace(trained_model, self_harm=_scorer(train(self_harm, sorted(signals().groups))))
+        scored = [
+            (trained_model.probability(read[t]), ruled[t], timely[t], d is not None)
+            for t, d in sets[left_out]
+        ]
+        real = [(trained_model.probability(read[t]), ruled[t], timely[t]) for t in ordinary]
         for threshold in thresholds:
 
             def alarm(p: float, rule: bool, now: bool, threshold: float = threshold) -> bool:
@@ -295,7 +393,26 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
                 f"{left_out} left out, threshold {threshold}: dangerous read {caught}/{sum(d for *_, d in scored)}, "
                 f"false alarms {alarms}/{sum(not d for *_, d in scored)}, real-style ordinary {real_alarms}/{len(real)}"
             )
+        lines.append(f"{left_out} left out, {_kinds_read(sets[left_out], with_kinds, first)}")
     return lines
+
+
+def _kinds_read(cases: list[tuple[str, object]], chosen: Model, first: dict[str, Finding | None]) -> str:
+    """Of the dangerous messages read as danger: how many self-harm ones were read as harm to others, and the
+    reverse (the reply differs: the suicide line, or the police)."""
+    self_as_others = others_as_self = read = 0
+    for text, danger in cases:
+        if danger is None:
+            continue
+        finding = first[text]
+        kind = classify(text, chosen, ruled=finding.danger if finding else None)
+        if kind is None:
+            continue
+        read += 1
+        self_harm = Danger(str(danger)) in SELF_HARM_KINDS
+        self_as_others += self_harm and kind not in SELF_HARM_KINDS
+        others_as_self += not self_harm and kind in SELF_HARM_KINDS
+    return f"of {read} dangerous read: self-harm as harm to others {self_as_others}, the reverse {others_as_self}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -306,8 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in leave_one_out([float(value) for value in args[1:]] or [THRESHOLD]):
             print(line, flush=True)
         return 0
-    trained = train(training_examples(), sorted(signals().groups))
-    WEIGHTS.write_text(as_json(trained), encoding="utf-8")
+    WEIGHTS.write_text(as_json(trained()), encoding="utf-8")
     print(f"wrote {WEIGHTS}", file=sys.stderr)
     return 0
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from bot.danger import assess, findings, signals
+from bot.danger import assess, findings
 from bot.danger_model import (
     DANGER_SETS,
     THRESHOLD,
@@ -12,27 +13,33 @@ from bot.danger_model import (
     WEIGHTS,
     WORD_PREFIX,
     Model,
+    Scorer,
     as_json,
     classify,
     features,
     kind_of,
     model,
     present_groups,
-    train,
-    training_examples,
+    trained,
 )
 from protocol.danger import Danger
 
 
 def test_the_shipped_weights_are_what_the_development_sets_train() -> None:
     shipped = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    retrained = json.loads(as_json(train(training_examples(), sorted(signals().groups))))
+    retrained = json.loads(as_json(trained()))
     assert shipped["trained_on"] == retrained["trained_on"] and shipped["threshold"] == retrained["threshold"]
     assert abs(shipped["bias"] - retrained["bias"]) < 1e-3
     # Floating-point sums may differ in the last places from one machine to another: a weight near the
     # cut-off may be written on one and not the other.
     names = set(shipped["weights"]) | set(retrained["weights"])
     assert max(abs(shipped["weights"].get(n, 0.0) - retrained["weights"].get(n, 0.0)) for n in names) < 1e-2
+    shipped_self_harm, retrained_self_harm = (
+        shipped["self_harm"]["weights"],
+        retrained["self_harm"]["weights"],
+    )
+    names = set(shipped_self_harm) | set(retrained_self_harm)
+    assert max(abs(shipped_self_harm.get(n, 0.0) - retrained_self_harm.get(n, 0.0)) for n in names) < 1e-2
 
 
 def test_words_weigh_beside_the_signals() -> None:
@@ -86,6 +93,38 @@ def test_a_rule_the_words_all_but_rule_out_is_dropped() -> None:
     unsure = Model(bias=0.0, weights={}, threshold=THRESHOLD)  # probability 0.5: above the veto
     assert classify("x", never, ruled=Danger.WEAPON) is None
     assert classify("x", unsure, ruled=Danger.WEAPON) is Danger.WEAPON
+
+
+def test_the_words_say_whether_danger_is_self_harm() -> None:
+    self_harm = Scorer(bias=10.0, weights={})
+    others = Scorer(bias=-10.0, weights={})
+    always = Model(bias=10.0, weights={}, threshold=THRESHOLD)
+    sign = "hij zegt dat hij niet meer wil leven en heeft een mes uit de keukenla genomen"
+    assert (
+        classify(sign, replace(always, self_harm=self_harm), ruled=Danger.WEAPON) is Danger.SUICIDE_RISK_NOW
+    )
+    assert classify(sign, replace(always, self_harm=others), ruled=Danger.WEAPON) is Danger.WEAPON
+    no_sign = (
+        "hij heeft een mes gekocht en wil die gast pakken"  # a rule's harm to others needs a sign to turn
+    )
+    assert classify(no_sign, replace(always, self_harm=self_harm), ruled=Danger.WEAPON) is Danger.WEAPON
+    talk = "ze zegt dat ze niet meer wil leven"
+    assert classify(talk, replace(always, self_harm=self_harm)) is Danger.SUICIDAL_INTENT  # no acute sign
+    assert (
+        classify(talk, replace(always, self_harm=others), ruled=Danger.SUICIDAL_INTENT) is Danger.ATTACK_PLAN
+    )
+
+
+def test_the_shipped_weights_read_self_harm_and_harm_to_others_apart() -> None:
+    assert (
+        assess("hij heeft een touw gekocht en zegt dat hij er vannacht een einde aan maakt")
+        is Danger.SUICIDE_RISK_NOW
+    )
+    assert assess("my son says he will stab the teacher tomorrow, he showed me the knife") in {
+        Danger.WEAPON,
+        Danger.SCHOOL_THREAT,
+        Danger.ATTACK_PLAN,
+    }
 
 
 def test_the_kind_follows_the_strongest_signals() -> None:
