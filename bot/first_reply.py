@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluate import ApiClient, Send
-from protocol.danger import NOT_EMERGENCIES, danger_of
+from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, Danger, danger_of
 from protocol.messages import REFERRAL_TEMPLATES, Template
 
 EMERGENCY_SERVICE = "emergency-112"
+SELF_HARM = IMPLIED_CONCERN[Danger.SUICIDE_RISK_NOW]  # the concern of the self-harm reply
+SELF_HARM_KINDS = frozenset(kind for kind, concern in IMPLIED_CONCERN.items() if concern == SELF_HARM)
 
 
 class Lead(str, Enum):  # noqa: UP042 (the str mixin keeps json.dumps plain)
@@ -46,11 +48,25 @@ def lead_of(messages: Sequence[dict[str, Any]]) -> Lead:
     return Lead.NONE
 
 
+def self_harm_reply(messages: Sequence[dict[str, Any]]) -> bool:
+    """Whether the first referral of a reply is the one for self-harm (the suicide line with 112)."""
+    for message in messages:
+        if message.get("template") in REFERRAL_TEMPLATES:
+            return bool((message.get("referral") or {}).get("situation", {}).get("concern") == SELF_HARM)
+    return False
+
+
 @dataclass
 class Tally:
     emergencies: list[Lead] = field(default_factory=list)  # danger to life: 112 must lead
     talk_of_dying: list[Lead] = field(default_factory=list)  # the suicide line (or 112) must lead
     harmless: list[Lead] = field(default_factory=list)  # 112 or the suicide line leading is a false alarm
+    self_harm_replies: list[bool] = field(
+        default_factory=list
+    )  # self-harm read as danger: the self-harm reply?
+    others_replies: list[bool] = field(
+        default_factory=list
+    )  # harm to others read as danger: self-harm reply?
 
     def figures(self) -> dict[str, Any]:
         return {
@@ -64,6 +80,10 @@ class Tally:
             "false_alarms": sum(lead in (Lead.EMERGENCY, Lead.SUICIDE_LINE) for lead in self.harmless),
             "harmless_asked": sum(lead is Lead.ASKED for lead in self.harmless),
             "harmless": len(self.harmless),
+            "self_harm_reply": sum(self.self_harm_replies),
+            "self_harm_read": len(self.self_harm_replies),
+            "others_given_self_harm_reply": sum(self.others_replies),
+            "others_read": len(self.others_replies),
         }
 
 
@@ -71,7 +91,8 @@ def play(cases: Sequence[dict[str, Any]], send: Send) -> dict[str, dict[str, Any
     """Figures per language (and `all`) for the first replies to `cases`."""
     tallies: dict[str, Tally] = {}
     for case in cases:
-        lead = lead_of(send(str(uuid.uuid4()), str(case["text"]), str(case["lang"])))
+        reply = send(str(uuid.uuid4()), str(case["text"]), str(case["lang"]))
+        lead = lead_of(reply)
         expected = danger_of(case.get("danger"))
         for key in (str(case["lang"]), "all"):
             tally = tallies.setdefault(key, Tally())
@@ -81,6 +102,9 @@ def play(cases: Sequence[dict[str, Any]], send: Send) -> dict[str, dict[str, Any
                 tally.talk_of_dying.append(lead)
             else:
                 tally.emergencies.append(lead)
+            if expected is not None and lead in (Lead.EMERGENCY, Lead.SUICIDE_LINE):
+                replies = tally.self_harm_replies if expected in SELF_HARM_KINDS else tally.others_replies
+                replies.append(self_harm_reply(reply))
     return {key: tally.figures() for key, tally in sorted(tallies.items())}
 
 
@@ -89,7 +113,9 @@ def text(figures: dict[str, Any]) -> str:
         f"112 first {figures['emergencies_112_first']}/{figures['emergencies']} "
         f"(asked {figures['emergencies_asked']}), suicide line first "
         f"{figures['talk_of_dying_line_first']}/{figures['talk_of_dying']}, false alarms "
-        f"{figures['false_alarms']}/{figures['harmless']} (asked {figures['harmless_asked']})"
+        f"{figures['false_alarms']}/{figures['harmless']} (asked {figures['harmless_asked']}); "
+        f"self-harm reply for self-harm {figures['self_harm_reply']}/{figures['self_harm_read']}, "
+        f"for harm to others {figures['others_given_self_harm_reply']}/{figures['others_read']}"
     )
 
 
