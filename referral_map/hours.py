@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from referral_map.holidays import is_public_holiday
@@ -47,7 +48,9 @@ def openness(
     if not schedules:
         return Openness("unknown")
     now = at.astimezone(dt.UTC)
-    opening_times = _merged(_blocks(hours, schedules, now, holiday_community))
+    weekly = tuple((tuple(schedule.byday), schedule.opens_at, schedule.closes_at) for schedule in schedules)
+    today = now.astimezone(BRUSSELS).date()
+    opening_times = _opening_times(weekly, hours.closed_on_public_holidays, today, holiday_community)
     for opens, closes in opening_times:
         if opens <= now < closes:
             if closes - now > DAY_AND_NIGHT:
@@ -75,19 +78,28 @@ def _for_channel(schedules: list[Schedule], channel: Channel | None) -> list[Sch
     return [schedule for schedule in schedules if schedule.channel in (channel, Channel.ANY)]
 
 
+WeeklyBlock = tuple[tuple[Weekday, ...], str, str]  # the days, opens at, closes at
+
+
+@lru_cache(maxsize=4096)  # the same services are asked about all day: their times are read once a day
+def _opening_times(
+    weekly: tuple[WeeklyBlock, ...], closed_on_holidays: bool, today: dt.date, community: Community | None
+) -> tuple[Interval, ...]:
+    return tuple(_merged(_blocks(weekly, closed_on_holidays, today, community)))
+
+
 def _blocks(
-    hours: Hours, schedules: list[Schedule], now: dt.datetime, community: Community | None
+    weekly: tuple[WeeklyBlock, ...], closed_on_holidays: bool, today: dt.date, community: Community | None
 ) -> Iterator[Interval]:
-    """Opening blocks in UTC, from the day before `now` to the end of the look-ahead."""
-    today = now.astimezone(BRUSSELS).date()
+    """Opening blocks in UTC, from the day before `today` (Brussels) to the end of the look-ahead."""
     for offset in range(-1, LOOK_AHEAD.days + 1):
         day = today + dt.timedelta(days=offset)
-        if hours.closed_on_public_holidays and is_public_holiday(day, community):
+        if closed_on_holidays and is_public_holiday(day, community):
             continue
         weekday = WEEKDAYS[day.weekday()]
-        for schedule in schedules:
-            if weekday in schedule.byday:
-                yield _wall_clock(day, schedule.opens_at), _wall_clock(day, schedule.closes_at)
+        for byday, opens_at, closes_at in weekly:
+            if weekday in byday:
+                yield _wall_clock(day, opens_at), _wall_clock(day, closes_at)
 
 
 def _wall_clock(day: dt.date, time_of_day: str) -> dt.datetime:
