@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluate import ApiClient, Send
-from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, Danger, danger_of
+from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, SELF_HARM_KINDS, Danger, danger_of
 from protocol.messages import REFERRAL_TEMPLATES, Template
 
 EMERGENCY_SERVICE = "emergency-112"
 SELF_HARM = IMPLIED_CONCERN[Danger.SUICIDE_RISK_NOW]  # the concern of the self-harm reply
-SELF_HARM_KINDS = frozenset(kind for kind, concern in IMPLIED_CONCERN.items() if concern == SELF_HARM)
 
 
 class Lead(str, Enum):  # noqa: UP042 (the str mixin keeps json.dumps plain)
@@ -61,12 +60,9 @@ class Tally:
     emergencies: list[Lead] = field(default_factory=list)  # danger to life: 112 must lead
     talk_of_dying: list[Lead] = field(default_factory=list)  # the suicide line (or 112) must lead
     harmless: list[Lead] = field(default_factory=list)  # 112 or the suicide line leading is a false alarm
-    self_harm_replies: list[bool] = field(
-        default_factory=list
-    )  # self-harm read as danger: the self-harm reply?
-    others_replies: list[bool] = field(
-        default_factory=list
-    )  # harm to others read as danger: self-harm reply?
+    # of the dangerous messages answered with 112 or the suicide line: was it the self-harm reply?
+    self_harm_replies: list[bool] = field(default_factory=list)  # for self-harm
+    others_replies: list[bool] = field(default_factory=list)  # for harm to others
 
     def figures(self) -> dict[str, Any]:
         return {

@@ -37,6 +37,8 @@ class Danger(str, Enum):  # noqa: UP042 (no StrEnum: the Rasa component imports 
 
 # Talk of wanting to die puts the suicide line first; every other kind puts 112 and 101 first.
 NOT_EMERGENCIES = frozenset({Danger.SUICIDAL_INTENT})
+# The kinds answered with the self-harm reply (the suicide line, with 112 when it is acute).
+SELF_HARM_KINDS = frozenset({Danger.SUICIDE_RISK_NOW, Danger.SUICIDAL_INTENT})
 
 
 # The concern id (referral_map.taxonomy.Concern) each kind implies. A missing child says nothing of the

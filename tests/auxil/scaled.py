@@ -15,10 +15,17 @@ SERVER = os.environ.get("WEGWIJZER_TEST_POSTGRES_SERVER", "postgresql+psycopg://
 REDIS = os.environ.get("WEGWIJZER_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 
+REQUIRED = os.environ.get("WEGWIJZER_REQUIRE_SCALED") == "1"  # set by .ci/run: the CI machine has both
+
+
 def require_postgres_and_redis() -> None:
-    """Skip, saying why, on a machine without the scaled mode's servers on loopback."""
+    """Skip, saying why, on a machine without the scaled mode's servers on loopback; fail where they are
+    required (CI), so that the scaled mode's tests never pass by not running."""
     if not listening("127.0.0.1", 5432) or not listening("127.0.0.1", 6379):
-        pytest.skip("the scaled mode needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379")
+        why = "the scaled mode needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379"
+        if REQUIRED:
+            pytest.fail(why)
+        pytest.skip(why)
 
 
 @contextmanager

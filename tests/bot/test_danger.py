@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.danger import assess, normalise, signals
-from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, Danger, danger_of
+from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, SELF_HARM_KINDS, Danger, danger_of
 from referral_map.taxonomy import Concern
 from tests.conftest import FIGURES
 
@@ -140,6 +140,9 @@ def test_a_verdict_is_read_back_from_metadata() -> None:
 
 def test_implied_concerns_are_concern_ids() -> None:
     assert {Concern(value) for value in IMPLIED_CONCERN.values()} <= set(Concern)
+    assert {
+        kind for kind, concern in IMPLIED_CONCERN.items() if concern == Concern.SELF_HARM
+    } == SELF_HARM_KINDS
 
 
 DANGER_SETS = Path(__file__).resolve().parents[1] / "danger"
