@@ -5,8 +5,9 @@ The rules of `bot/danger_signals.yml` fire only when every group of one of their
 who write about danger in their own words often give several signals that no single list joins, or none
 that a list names. Each group of the signals file is one feature (does it match the message, not right
 after a negation), and so is each word and each pair of neighbouring words, cut to their first letters so
-that "vertrekt", "vertrek" and "vertrokken" meet, in every language alike. A logistic regression weighs
-them, trained on the development sets of `tests/danger/` (dangerous and harmless-but-alarming messages),
+that "vertrekt", "vertrek" and "vertrokken" meet, in every language alike, and so is what the whole message
+means, as a multilingual sentence encoder reads it (`bot/meaning.py`): danger told in words no training
+message used. A logistic regression weighs them, trained on the development sets of `tests/danger/` (dangerous and harmless-but-alarming messages),
 the ordinary worried messages there, and the NLU training examples (the `emergency` intent as danger;
 every other intent, but for the three that mix danger with talk of it, as ordinary messages). A second
 regression over the same features says whether a message read as danger is about the writer or the young
@@ -24,7 +25,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -32,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.danger import SENTENCE_JOIN, Finding, _affirmed, normalise, sentences_of, signals
+from bot.meaning import meaning, meanings
 from nlu.evaluate_nlu import read_examples
 from protocol.danger import SELF_HARM_KINDS, Danger
 
@@ -56,7 +58,10 @@ TRAINING_SETS = (
     "ordinary_2.jsonl",
     "ordinary_3.jsonl",
 )
-THRESHOLD = 0.7
+# Chosen by leaving each development set out (docs/SAFETY.md): with the sentence vector, 0.8 reads as many
+# dangerous messages as the words alone did at 0.7 (1,469 against 1,474 of 1,677) with a quarter fewer false alarms
+# (65 against 90) and as few on the real-style ordinary messages; 0.75 read 22 more for 2 more of those a run.
+THRESHOLD = 0.8
 # Below this probability a rule's finding is not acted on: the words around it say it is not danger (chosen
 # by leaving each development set out: it voided a fifth of the rules' false alarms and no catch).
 VETO = 0.1
@@ -74,6 +79,9 @@ HARM_TO_OTHERS_BELOW = 0.3
 EPOCHS = 300
 LEARNING_RATE = 0.05  # Adam's step
 L2 = 10.0
+# The sentence vector's share against the words: its features are multiplied by this before the L2 penalty, so
+# that it may weigh more. Chosen by leaving each development set out (docs/SAFETY.md): at 1 it changed little.
+MEANING_SCALE = 3.0
 PREFIX = 5  # letters of a word kept: one feature for a word's forms, in any of the four languages
 MIN_COUNT = 2  # a word feature seen once in training is left out
 WORD_PREFIX = "w:"  # word features; signal groups keep their bare names
@@ -103,13 +111,16 @@ DEPARTING_NOW = frozenset({"near", "now", "unreachable"})  # not "just": "I just
 
 @dataclass(frozen=True)
 class Scorer:
-    """A logistic regression over features by name."""
+    """A logistic regression over features by name and, if it has weights for it, the message's vector."""
 
     bias: float
     weights: dict[str, float]
+    meaning: np.ndarray | None = field(default=None, compare=False, repr=False)
 
-    def probability(self, present: set[str]) -> float:
+    def probability(self, present: set[str], vector: np.ndarray | None = None) -> float:
         score = self.bias + sum(self.weights.get(name, 0.0) for name in present)
+        if self.meaning is not None and vector is not None:
+            score += float(self.meaning @ vector)
         return 1.0 / (1.0 + math.exp(-score))
 
 
@@ -160,11 +171,12 @@ def model(path: Path = WEIGHTS) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
     self_harm = data["self_harm"]
     return Model(
-        float(data["bias"]),
-        {k: float(v) for k, v in data["weights"].items()},
-        float(data["threshold"]),
-        float(data["veto"]),
-        Scorer(float(self_harm["bias"]), {k: float(v) for k, v in self_harm["weights"].items()}),
+        bias=float(data["bias"]),
+        weights={k: float(v) for k, v in data["weights"].items()},
+        meaning=np.array(data["meaning"], dtype=np.float64) if data.get("meaning") else None,
+        threshold=float(data["threshold"]),
+        veto=float(data["veto"]),
+        self_harm=Scorer(float(self_harm["bias"]), {k: float(v) for k, v in self_harm["weights"].items()}),
     )
 
 
@@ -192,7 +204,7 @@ def classify(text: str, weights: Model | None = None, ruled: Danger | None = Non
     sentences = sentences_of(text, signals())
     present = _groups_in(sentences)
     read = present | _words_in(sentences)
-    probability = chosen.probability(read)
+    probability = chosen.probability(read, meaning(text) if chosen.meaning is not None else None)
     if ruled is not None and probability >= chosen.veto:
         return self_harm_or_not(ruled, present, read, chosen, by_rule=True)
     if probability < chosen.threshold or not may_alarm(present, len(WORDS.findall(normalise(text)))):
@@ -226,9 +238,12 @@ def may_alarm(present: set[str], words: int) -> bool:
     return not departure or bool(present & DEPARTING_NOW)
 
 
-def train(examples: Sequence[tuple[set[str], bool]], names: Sequence[str] = ()) -> Model:
+def train(
+    examples: Sequence[tuple[set[str], bool]], names: Sequence[str] = (), vectors: np.ndarray | None = None
+) -> Model:
     """Class-balanced logistic regression with L2, by full-batch Adam from zero (the same data gives the same
-    weights). Its features: `names` (the signal groups) and the word features seen `MIN_COUNT` times."""
+    weights). Its features: `names` (the signal groups), the word features seen `MIN_COUNT` times, and the
+    messages' `vectors` if given (one row per example)."""
     counts = Counter(name for present, _ in examples for name in present if name.startswith(WORD_PREFIX))
     vocabulary = sorted(set(names) | {name for name, count in counts.items() if count >= MIN_COUNT})
     column = {name: index for index, name in enumerate(vocabulary)}
@@ -242,24 +257,39 @@ def train(examples: Sequence[tuple[set[str], bool]], names: Sequence[str] = ()) 
     labels = np.array([1.0 if dangerous else 0.0 for _, dangerous in examples])
     count, share = len(examples), labels.mean()
     balance = np.where(labels > 0, 0.5 / share, 0.5 / (1 - share))
-    weights, bias = np.zeros(len(vocabulary)), 0.0
-    first, second = np.zeros(len(vocabulary)), np.zeros(len(vocabulary))
+    dense = np.zeros((count, 0)) if vectors is None else vectors * MEANING_SCALE
+    width = len(vocabulary) + dense.shape[1]
+    weights, bias = np.zeros(width), 0.0
+    first, second = np.zeros(width), np.zeros(width)
     for step in range(1, EPOCHS + 1):
-        scores = np.bincount(row_index, weights=weights[column_index], minlength=count) + bias
+        sparse_weights = weights[: len(vocabulary)]
+        scores = np.bincount(row_index, weights=sparse_weights[column_index], minlength=count) + bias
+        scores += dense @ weights[len(vocabulary) :]
         error = (1.0 / (1.0 + np.exp(-scores)) - labels) * balance
-        gradient = np.bincount(column_index, weights=error[row_index], minlength=len(vocabulary)) / count
-        gradient += L2 / count * weights
+        gradient = np.concatenate(
+            [np.bincount(column_index, weights=error[row_index], minlength=len(vocabulary)), dense.T @ error]
+        )
+        gradient = gradient / count + L2 / count * weights
         first = 0.9 * first + 0.1 * gradient
         second = 0.999 * second + 0.001 * gradient * gradient
         weights -= LEARNING_RATE * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
         bias -= LEARNING_RATE * float(error.mean())
-    return Model(bias, dict(zip(vocabulary, weights.tolist(), strict=True)), THRESHOLD, VETO)
+    return Model(
+        bias=bias,
+        weights=dict(zip(vocabulary, weights[: len(vocabulary)].tolist(), strict=True)),
+        meaning=None if vectors is None else weights[len(vocabulary) :] * MEANING_SCALE,
+        threshold=THRESHOLD,
+        veto=VETO,
+    )
 
 
 def trained(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> Model:
     """Both regressions, trained on the development and ordinary sets and the NLU examples."""
     names = sorted(signals().groups)
-    danger = train(training_examples(folder, nlu_data), names)
+    texts = training_texts(folder, nlu_data)
+    danger = train(
+        [(features(text), dangerous) for text, dangerous in texts], names, meanings([t for t, _ in texts])
+    )
     return replace(danger, self_harm=_scorer(train(self_harm_examples(folder, nlu_data), names)))
 
 
@@ -290,23 +320,22 @@ def self_harm_examples(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) ->
     return examples
 
 
-def nlu_examples(nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
+def nlu_texts(nlu_data: Path = NLU_DATA) -> list[tuple[str, bool]]:
     """The NLU training examples: the `emergency` intent as danger, the others (but the mixed) as ordinary."""
     return [
-        (features(example.text), example.intent == DANGER_INTENT)
+        (example.text, example.intent == DANGER_INTENT)
         for path in sorted(nlu_data.glob("**/*.yml"))
         for example in read_examples(path)
         if example.intent not in MIXED_INTENTS
     ]
 
 
-def training_examples(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
-    examples = nlu_examples(nlu_data)
+def training_texts(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> list[tuple[str, bool]]:
+    """What the danger regression learns from: the NLU examples and the development and ordinary sets."""
+    texts = nlu_texts(nlu_data)
     for name in TRAINING_SETS:
-        examples += [
-            (features(str(case["text"])), case["danger"] is not None) for case in _cases(name, folder)
-        ]
-    return examples
+        texts += [(str(case["text"]), case["danger"] is not None) for case in _cases(name, folder)]
+    return texts
 
 
 def as_json(trained_model: Model) -> str:
@@ -323,6 +352,9 @@ def as_json(trained_model: Model) -> str:
         "threshold": trained_model.threshold,
         "veto": trained_model.veto,
         **rounded(trained_model),
+        "meaning": None
+        if trained_model.meaning is None
+        else [round(float(v), 5) for v in trained_model.meaning],
         "self_harm": rounded(trained_model.self_harm) if trained_model.self_harm else None,
     }
     return json.dumps(data, indent=1) + "\n"
@@ -349,12 +381,15 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         and case["expect"].get("urgency") in {"routine", "urgent"}
         and case["expect"].get("concern") != "violence_threat"
     ]
-    nlu = nlu_examples()
+    nlu = nlu_texts()
     nlu_self_harm = nlu_self_harm_examples()
     sets = {name: [(str(c["text"]), c["danger"]) for c in _cases(name)] for name in TRAINING_SETS}
     read = {text: features(text) for cases in sets.values() for text, _ in cases} | {
         t: features(t) for t in ordinary
     }
+    nlu_read = {text: features(text) for text, _ in nlu}
+    every = sorted(set(read) | set(nlu_read))
+    vector = dict(zip(every, meanings(every), strict=True))
     first = {text: next(findings(text), None) for text in read}
     ruled = {text: finding is not None for text, finding in first.items()}
     timely = {
@@ -363,10 +398,14 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
     }
     lines = []
     for left_out in (name for name in TRAINING_SETS if name.startswith("dev_")):
-        kept = [
-            (read[t], d is not None) for name, cases in sets.items() if name != left_out for t, d in cases
+        kept = nlu + [
+            (t, d is not None) for name, cases in sets.items() if name != left_out for t, d in cases
         ]
-        trained_model = train(nlu + kept, sorted(signals().groups))
+        trained_model = train(
+            [(read.get(t) or nlu_read[t], d) for t, d in kept],
+            sorted(signals().groups),
+            np.stack([vector[t] for t, _ in kept]),
+        )
         self_harm = nlu_self_harm + [
             (read[t], Danger(d) in SELF_HARM_KINDS)
             for name, cases in sets.items()
@@ -376,10 +415,10 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         ]
         with_kinds = replace(trained_model, self_harm=_scorer(train(self_harm, sorted(signals().groups))))
         scored = [
-            (trained_model.probability(read[t]), ruled[t], timely[t], d is not None)
+            (trained_model.probability(read[t], vector[t]), ruled[t], timely[t], d is not None)
             for t, d in sets[left_out]
         ]
-        real = [(trained_model.probability(read[t]), ruled[t], timely[t]) for t in ordinary]
+        real = [(trained_model.probability(read[t], vector[t]), ruled[t], timely[t]) for t in ordinary]
         for threshold in thresholds:
 
             def alarm(p: float, rule: bool, now: bool, threshold: float = threshold) -> bool:

@@ -22,6 +22,7 @@ from bot.danger_model import (
     present_groups,
     trained,
 )
+from bot.meaning import meaning
 from protocol.danger import Danger
 
 
@@ -40,6 +41,21 @@ def test_the_shipped_weights_are_what_the_development_sets_train() -> None:
     )
     names = set(shipped_self_harm) | set(retrained_self_harm)
     assert max(abs(shipped_self_harm.get(n, 0.0) - retrained_self_harm.get(n, 0.0)) for n in names) < 1e-2
+    assert len(shipped["meaning"]) == len(retrained["meaning"]) == 512
+    assert max(abs(a - b) for a, b in zip(shipped["meaning"], retrained["meaning"], strict=True)) < 1e-2
+
+
+def test_the_meaning_of_a_message_weighs_beside_its_words() -> None:
+    text = "ik maak me zorgen om mijn zoon, hij praat de laatste tijd nauwelijks nog"
+    vector = meaning(text)
+    leaning = Model(
+        bias=0.0, weights={}, meaning=vector * 5, threshold=THRESHOLD
+    )  # towards this very message
+    assert leaning.probability(features(text), vector) > 0.99
+    assert classify(text, leaning) is not None
+    assert classify(text, replace(leaning, meaning=-vector * 5)) is None
+    shipped = model().meaning
+    assert shipped is not None and shipped.shape == (512,)
 
 
 def test_words_weigh_beside_the_signals() -> None:
