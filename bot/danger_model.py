@@ -176,7 +176,11 @@ def model(path: Path = WEIGHTS) -> Model:
         meaning=np.array(data["meaning"], dtype=np.float64) if data.get("meaning") else None,
         threshold=float(data["threshold"]),
         veto=float(data["veto"]),
-        self_harm=Scorer(float(self_harm["bias"]), {k: float(v) for k, v in self_harm["weights"].items()}),
+        self_harm=Scorer(
+            float(self_harm["bias"]),
+            {k: float(v) for k, v in self_harm["weights"].items()},
+            np.array(self_harm["meaning"], dtype=np.float64) if self_harm.get("meaning") else None,
+        ),
     )
 
 
@@ -204,22 +208,31 @@ def classify(text: str, weights: Model | None = None, ruled: Danger | None = Non
     sentences = sentences_of(text, signals())
     present = _groups_in(sentences)
     read = present | _words_in(sentences)
-    probability = chosen.probability(read, meaning(text) if chosen.meaning is not None else None)
+    weighs_meaning = chosen.meaning is not None or (chosen.self_harm and chosen.self_harm.meaning is not None)
+    vector = meaning(text) if weighs_meaning else None
+    probability = chosen.probability(read, vector)
     if ruled is not None and probability >= chosen.veto:
-        return self_harm_or_not(ruled, present, read, chosen, by_rule=True)
+        return self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector)
     if probability < chosen.threshold or not may_alarm(present, len(WORDS.findall(normalise(text)))):
         return None
-    return self_harm_or_not(kind_of(present), present, read, chosen, by_rule=False)
+    return self_harm_or_not(kind_of(present), present, read, chosen, by_rule=False, vector=vector)
 
 
-def self_harm_or_not(kind: Danger, present: set[str], read: set[str], chosen: Model, by_rule: bool) -> Danger:
+def self_harm_or_not(
+    kind: Danger,
+    present: set[str],
+    read: set[str],
+    chosen: Model,
+    by_rule: bool,
+    vector: np.ndarray | None = None,
+) -> Danger:
     """`kind`, unless the second regression says the danger is the other way round: self-harm read as harm
     to others, or harm to others read as self-harm (when a rule read harm to others, only if a sign of
     self-harm is there too). Danger a rule read as an emergency stays one (the acute self-harm reply still
     puts 112 first); harm to others has the kind its other signals point to."""
     if chosen.self_harm is None:
         return kind
-    probability = chosen.self_harm.probability(read)
+    probability = chosen.self_harm.probability(read, vector)
     if probability > SELF_HARM_ABOVE and kind not in SELF_HARM_KINDS and (not by_rule or present & SELF_HARM):
         acute = by_rule or bool(present & (ACUTE_SELF_HARM | URGENT))
         return Danger.SUICIDE_RISK_NOW if acute else Danger.SUICIDAL_INTENT
@@ -290,34 +303,40 @@ def trained(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> Model:
     danger = train(
         [(features(text), dangerous) for text, dangerous in texts], names, meanings([t for t, _ in texts])
     )
-    return replace(danger, self_harm=_scorer(train(self_harm_examples(folder, nlu_data), names)))
+    self_harm = self_harm_texts(folder, nlu_data)
+    return replace(
+        danger,
+        self_harm=_scorer(
+            train([(features(t), harm) for t, harm in self_harm], names, meanings([t for t, _ in self_harm]))
+        ),
+    )
 
 
 def _scorer(trained_model: Model) -> Scorer:
-    return Scorer(trained_model.bias, trained_model.weights)
+    return Scorer(trained_model.bias, trained_model.weights, trained_model.meaning)
 
 
-def nlu_self_harm_examples(nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
+def nlu_self_harm_texts(nlu_data: Path = NLU_DATA) -> list[tuple[str, bool]]:
     """The NLU examples of talk of self-harm (True) or of harm to others (False)."""
     return [
-        (features(example.text), example.intent == SELF_HARM_INTENT)
+        (example.text, example.intent == SELF_HARM_INTENT)
         for path in sorted(nlu_data.glob("**/*.yml"))
         for example in read_examples(path)
         if example.intent == SELF_HARM_INTENT or example.intent in HARM_TO_OTHERS_INTENTS
     ]
 
 
-def self_harm_examples(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> list[tuple[set[str], bool]]:
+def self_harm_texts(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> list[tuple[str, bool]]:
     """The dangerous messages of the training sets, and the NLU examples of talk of self-harm or of harm to
     others: is it self-harm?"""
-    examples = nlu_self_harm_examples(nlu_data)
+    texts = nlu_self_harm_texts(nlu_data)
     for name in TRAINING_SETS:
-        examples += [
-            (features(str(case["text"])), Danger(str(case["danger"])) in SELF_HARM_KINDS)
+        texts += [
+            (str(case["text"]), Danger(str(case["danger"])) in SELF_HARM_KINDS)
             for case in _cases(name, folder)
             if case["danger"] is not None
         ]
-    return examples
+    return texts
 
 
 def nlu_texts(nlu_data: Path = NLU_DATA) -> list[tuple[str, bool]]:
@@ -345,6 +364,7 @@ def as_json(trained_model: Model) -> str:
             "weights": {
                 name: round(value, 4) for name, value in sorted(scorer.weights.items()) if abs(value) >= 5e-4
             },
+            "meaning": None if scorer.meaning is None else [round(float(v), 5) for v in scorer.meaning],
         }
 
     data = {
@@ -352,9 +372,6 @@ def as_json(trained_model: Model) -> str:
         "threshold": trained_model.threshold,
         "veto": trained_model.veto,
         **rounded(trained_model),
-        "meaning": None
-        if trained_model.meaning is None
-        else [round(float(v), 5) for v in trained_model.meaning],
         "self_harm": rounded(trained_model.self_harm) if trained_model.self_harm else None,
     }
     return json.dumps(data, indent=1) + "\n"
@@ -382,12 +399,12 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         and case["expect"].get("concern") != "violence_threat"
     ]
     nlu = nlu_texts()
-    nlu_self_harm = nlu_self_harm_examples()
+    nlu_self_harm = nlu_self_harm_texts()
     sets = {name: [(str(c["text"]), c["danger"]) for c in _cases(name)] for name in TRAINING_SETS}
     read = {text: features(text) for cases in sets.values() for text, _ in cases} | {
         t: features(t) for t in ordinary
     }
-    nlu_read = {text: features(text) for text, _ in nlu}
+    nlu_read = {text: features(text) for text, _ in nlu + nlu_self_harm}
     every = sorted(set(read) | set(nlu_read))
     vector = dict(zip(every, meanings(every), strict=True))
     first = {text: next(findings(text), None) for text in read}
@@ -407,13 +424,18 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
             np.stack([vector[t] for t, _ in kept]),
         )
         self_harm = nlu_self_harm + [
-            (read[t], Danger(d) in SELF_HARM_KINDS)
+            (t, Danger(d) in SELF_HARM_KINDS)
             for name, cases in sets.items()
             if name != left_out
             for t, d in cases
             if d is not None
         ]
-        with_kinds = replace(trained_model, self_harm=_scorer(train(self_harm, sorted(signals().groups))))
+        self_harm_model = train(
+            [(read.get(t) or nlu_read[t], harm) for t, harm in self_harm],
+            sorted(signals().groups),
+            np.stack([vector[t] for t, _ in self_harm]),
+        )
+        with_kinds = replace(trained_model, self_harm=_scorer(self_harm_model))
         scored = [
             (trained_model.probability(read[t], vector[t]), ruled[t], timely[t], d is not None)
             for t, d in sets[left_out]
