@@ -7,8 +7,8 @@ that a list names. Each group of the signals file is one feature (does it match 
 after a negation), and so is each word and each pair of neighbouring words, cut to their first letters so
 that "vertrekt", "vertrek" and "vertrokken" meet, in every language alike, and so is what the whole message
 means, as a multilingual sentence encoder reads it (`bot/meaning.py`): danger told in words no training
-message used. A logistic regression weighs them, trained on the development sets of `tests/danger/` (dangerous and harmless-but-alarming messages),
-the ordinary worried messages there, and the NLU training examples (the `emergency` intent as danger;
+message used. A logistic regression weighs them, trained on the development sets of `tests/danger/`
+(dangerous and harmless-but-alarming messages), the ordinary worried messages there, and the NLU training examples (the `emergency` intent as danger;
 every other intent, but for the three that mix danger with talk of it, as ordinary messages). A second
 regression over the same features says whether a message read as danger is about the writer or the young
 person harming themself, or about harm to others: the signals alone often point the wrong way ("hij heeft
@@ -404,8 +404,8 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
     read = {text: features(text) for cases in sets.values() for text, _ in cases} | {
         t: features(t) for t in ordinary
     }
-    nlu_read = {text: features(text) for text, _ in nlu + nlu_self_harm}
-    every = sorted(set(read) | set(nlu_read))
+    every_read = {text: features(text) for text, _ in nlu + nlu_self_harm} | read
+    every = sorted(every_read)
     vector = dict(zip(every, meanings(every), strict=True))
     first = {text: next(findings(text), None) for text in read}
     ruled = {text: finding is not None for text, finding in first.items()}
@@ -419,7 +419,7 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
             (t, d is not None) for name, cases in sets.items() if name != left_out for t, d in cases
         ]
         trained_model = train(
-            [(read.get(t) or nlu_read[t], d) for t, d in kept],
+            [(every_read[t], d) for t, d in kept],
             sorted(signals().groups),
             np.stack([vector[t] for t, _ in kept]),
         )
@@ -431,7 +431,7 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
             if d is not None
         ]
         self_harm_model = train(
-            [(read.get(t) or nlu_read[t], harm) for t, harm in self_harm],
+            [(every_read[t], harm) for t, harm in self_harm],
             sorted(signals().groups),
             np.stack([vector[t] for t, _ in self_harm]),
         )

