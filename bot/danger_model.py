@@ -7,7 +7,8 @@ that a list names. Each group of the signals file is one feature (does it match 
 after a negation), and so is each word and each pair of neighbouring words, cut to their first letters so
 that "vertrekt", "vertrek" and "vertrokken" meet, in every language alike, and so is what the whole message
 means, as a multilingual sentence encoder reads it (`bot/meaning.py`): danger told in words no training
-message used. A logistic regression weighs them, trained on the development sets of `tests/danger/`
+message used; and how much closer that meaning lies to the dangerous training messages than to the harmless
+ones (`bot/neighbours.py`). A logistic regression weighs them, trained on the development sets of `tests/danger/`
 (dangerous and harmless-but-alarming messages), the ordinary worried messages there, and the NLU training examples (the `emergency` intent as danger;
 every other intent, but for the three that mix danger with talk of it, as ordinary messages). A second
 regression over the same features says whether a message read as danger is about the writer or the young
@@ -34,6 +35,7 @@ import numpy as np
 
 from bot.danger import SENTENCE_JOIN, Finding, _affirmed, normalise, sentences_of, signals
 from bot.meaning import meaning, meanings
+from bot.neighbours import INDEX, Neighbours, build, neighbours, save
 from nlu.evaluate_nlu import read_examples
 from protocol.danger import SELF_HARM_KINDS, Danger
 
@@ -58,9 +60,9 @@ TRAINING_SETS = (
     "ordinary_2.jsonl",
     "ordinary_3.jsonl",
 )
-# Chosen by leaving each development set out (docs/SAFETY.md): with the sentence vector, 0.8 reads as many
-# dangerous messages as the words alone did at 0.7 (1,469 against 1,474 of 1,677) with a quarter fewer false alarms
-# (65 against 90) and as few on the real-style ordinary messages; 0.75 read 22 more for 2 more of those a run.
+# Chosen by leaving each development set out (docs/SAFETY.md): with the sentence vector and the closeness to
+# the nearest training messages, 0.8 reads 1,519 of 1,677 dangerous messages (the words alone at 0.7: 1,474) with
+# 54 false alarms (90), and no more real-style ordinary messages; lower thresholds alarm on more of those.
 THRESHOLD = 0.8
 # Below this probability a rule's finding is not acted on: the words around it say it is not danger (chosen
 # by leaving each development set out: it voided a fifth of the rules' false alarms and no catch).
@@ -82,6 +84,7 @@ L2 = 10.0
 # The sentence vector's share against the words: its features are multiplied by this before the L2 penalty, so
 # that it may weigh more. Chosen by leaving each development set out (docs/SAFETY.md): at 1 it changed little.
 MEANING_SCALE = 3.0
+NEARNESS_SCALE = 9.0  # the same for the closeness to the nearest training messages (one feature)
 PREFIX = 5  # letters of a word kept: one feature for a word's forms, in any of the four languages
 MIN_COUNT = 2  # a word feature seen once in training is left out
 WORD_PREFIX = "w:"  # word features; signal groups keep their bare names
@@ -106,19 +109,24 @@ URGENT = frozenset({"near", "now", "just", "unreachable"})
 TIME_ONLY = frozenset({"near", "soon", "now", "just", "intent"})  # when, not what
 SHORT = 8  # words: a short answer with only time words in it says when, not what
 TRAVEL = frozenset({"conflict_zone", "travel_papers"})
+DENIED = "denied"  # "she is not suicidal": what the encoder, blind to negation, reads as close to it
 DEPARTING_NOW = frozenset({"near", "now", "unreachable"})  # not "just": "I just found her ticket for Friday"
 
 
 @dataclass(frozen=True)
 class Scorer:
-    """A logistic regression over features by name and, if it has weights for it, the message's vector."""
+    """A logistic regression over features by name and, if it has weights for them, the message's vector and
+    its closeness to the nearest training messages."""
 
     bias: float
     weights: dict[str, float]
     meaning: np.ndarray | None = field(default=None, compare=False, repr=False)
+    nearness: float = 0.0
 
-    def probability(self, present: set[str], vector: np.ndarray | None = None) -> float:
-        score = self.bias + sum(self.weights.get(name, 0.0) for name in present)
+    def probability(
+        self, present: set[str], vector: np.ndarray | None = None, closeness: float = 0.0
+    ) -> float:
+        score = self.bias + sum(self.weights.get(name, 0.0) for name in present) + self.nearness * closeness
         if self.meaning is not None and vector is not None:
             score += float(self.meaning @ vector)
         return 1.0 / (1.0 + math.exp(-score))
@@ -174,6 +182,7 @@ def model(path: Path = WEIGHTS) -> Model:
         bias=float(data["bias"]),
         weights={k: float(v) for k, v in data["weights"].items()},
         meaning=np.array(data["meaning"], dtype=np.float64) if data.get("meaning") else None,
+        nearness=float(data.get("nearness") or 0.0),
         threshold=float(data["threshold"]),
         veto=float(data["veto"]),
         self_harm=Scorer(
@@ -201,16 +210,20 @@ def kind_of(present: set[str]) -> Danger:
     return Danger.ATTACK_PLAN
 
 
-def classify(text: str, weights: Model | None = None, ruled: Danger | None = None) -> Danger | None:
+def classify(
+    text: str, weights: Model | None = None, ruled: Danger | None = None, index: Neighbours | None = None
+) -> Danger | None:
     """The kind of danger in `text`: what the rules read (`ruled`) unless the classifier all but rules it out,
-    else what the classifier reads at or above its threshold, else None."""
+    else what the classifier reads at or above its threshold, else None. The closeness is read against
+    `index`, or the shipped one."""
     chosen = weights or model()
     sentences = sentences_of(text, signals())
     present = _groups_in(sentences)
     read = present | _words_in(sentences)
     weighs_meaning = chosen.meaning is not None or (chosen.self_harm and chosen.self_harm.meaning is not None)
-    vector = meaning(text) if weighs_meaning else None
-    probability = chosen.probability(read, vector)
+    vector = meaning(text) if weighs_meaning or chosen.nearness else None
+    closeness = (index or neighbours()).closeness(vector) if chosen.nearness and vector is not None else 0.0
+    probability = chosen.probability(read, vector, closeness)
     if ruled is not None and probability >= chosen.veto:
         return self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector)
     if probability < chosen.threshold or not may_alarm(present, len(WORDS.findall(normalise(text)))):
@@ -243,20 +256,26 @@ def self_harm_or_not(
 
 def may_alarm(present: set[str], words: int) -> bool:
     """Whether the classifier alone may read danger in a message with these signals and this many words: not
-    on time words alone in a short answer ("morgen misschien", "jetzt grad nicht"), and not a departure with
-    no sign that it is today (a departure next week is urgent, not a call to 112)."""
+    on time words alone in a short answer ("morgen misschien", "jetzt grad nicht"), not when the writer says
+    the young person does not want to die and gives no other sign, and not a departure with no sign that it
+    is today (a departure next week is urgent, not a call to 112)."""
     if not present - TIME_ONLY and words < SHORT:
+        return False
+    if DENIED in present and not present - TIME_ONLY - {DENIED}:
         return False
     departure = kind_of(present) is Danger.DEPARTURE_NOW or bool(present & TRAVEL)
     return not departure or bool(present & DEPARTING_NOW)
 
 
 def train(
-    examples: Sequence[tuple[set[str], bool]], names: Sequence[str] = (), vectors: np.ndarray | None = None
+    examples: Sequence[tuple[set[str], bool]],
+    names: Sequence[str] = (),
+    vectors: np.ndarray | None = None,
+    closeness: np.ndarray | None = None,
 ) -> Model:
     """Class-balanced logistic regression with L2, by full-batch Adam from zero (the same data gives the same
     weights). Its features: `names` (the signal groups), the word features seen `MIN_COUNT` times, and the
-    messages' `vectors` if given (one row per example)."""
+    messages' `vectors` and `closeness` to the nearest training messages if given (one row per example)."""
     counts = Counter(name for present, _ in examples for name in present if name.startswith(WORD_PREFIX))
     vocabulary = sorted(set(names) | {name for name, count in counts.items() if count >= MIN_COUNT})
     column = {name: index for index, name in enumerate(vocabulary)}
@@ -271,6 +290,8 @@ def train(
     count, share = len(examples), labels.mean()
     balance = np.where(labels > 0, 0.5 / share, 0.5 / (1 - share))
     dense = np.zeros((count, 0)) if vectors is None else vectors * MEANING_SCALE
+    if closeness is not None:
+        dense = np.hstack([dense, closeness[:, np.newaxis] * NEARNESS_SCALE])
     width = len(vocabulary) + dense.shape[1]
     weights, bias = np.zeros(width), 0.0
     first, second = np.zeros(width), np.zeros(width)
@@ -287,21 +308,32 @@ def train(
         second = 0.999 * second + 0.001 * gradient * gradient
         weights -= LEARNING_RATE * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
         bias -= LEARNING_RATE * float(error.mean())
+    meaning_weights = weights[
+        len(vocabulary) : len(vocabulary) + (0 if vectors is None else vectors.shape[1])
+    ]
     return Model(
         bias=bias,
         weights=dict(zip(vocabulary, weights[: len(vocabulary)].tolist(), strict=True)),
-        meaning=None if vectors is None else weights[len(vocabulary) :] * MEANING_SCALE,
+        meaning=None if vectors is None else meaning_weights * MEANING_SCALE,
+        nearness=0.0 if closeness is None else float(weights[-1]) * NEARNESS_SCALE,
         threshold=THRESHOLD,
         veto=VETO,
     )
 
 
-def trained(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> Model:
-    """Both regressions, trained on the development and ordinary sets and the NLU examples."""
+def trained(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> tuple[Model, Neighbours]:
+    """Both regressions, trained on the development and ordinary sets and the NLU examples, and the index of
+    those messages that the closeness is read against."""
     names = sorted(signals().groups)
     texts = training_texts(folder, nlu_data)
+    index, row_of = build(texts)
+    vectors = meanings([t for t, _ in texts])
+    own = np.array([row_of[t] for t, _ in texts])
     danger = train(
-        [(features(text), dangerous) for text, dangerous in texts], names, meanings([t for t, _ in texts])
+        [(features(text), dangerous) for text, dangerous in texts],
+        names,
+        vectors,
+        index.closeness_of(vectors, own),
     )
     self_harm = self_harm_texts(folder, nlu_data)
     return replace(
@@ -309,7 +341,7 @@ def trained(folder: Path = DANGER_SETS, nlu_data: Path = NLU_DATA) -> Model:
         self_harm=_scorer(
             train([(features(t), harm) for t, harm in self_harm], names, meanings([t for t, _ in self_harm]))
         ),
-    )
+    ), index
 
 
 def _scorer(trained_model: Model) -> Scorer:
@@ -365,6 +397,7 @@ def as_json(trained_model: Model) -> str:
                 name: round(value, 4) for name, value in sorted(scorer.weights.items()) if abs(value) >= 5e-4
             },
             "meaning": None if scorer.meaning is None else [round(float(v), 5) for v in scorer.meaning],
+            "nearness": round(scorer.nearness, 6),
         }
 
     data = {
@@ -418,11 +451,15 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         kept = nlu + [
             (t, d is not None) for name, cases in sets.items() if name != left_out for t, d in cases
         ]
+        index, row_of = build(kept)
+        kept_vectors = np.stack([vector[t] for t, _ in kept])
         trained_model = train(
             [(every_read[t], d) for t, d in kept],
             sorted(signals().groups),
-            np.stack([vector[t] for t, _ in kept]),
+            kept_vectors,
+            index.closeness_of(kept_vectors, np.array([row_of[t] for t, _ in kept])),
         )
+        close = {t: index.closeness(vector[t]) for t in [t for t, _ in sets[left_out]] + ordinary}
         self_harm = nlu_self_harm + [
             (t, Danger(d) in SELF_HARM_KINDS)
             for name, cases in sets.items()
@@ -437,10 +474,12 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         )
         with_kinds = replace(trained_model, self_harm=_scorer(self_harm_model))
         scored = [
-            (trained_model.probability(read[t], vector[t]), ruled[t], timely[t], d is not None)
+            (trained_model.probability(read[t], vector[t], close[t]), ruled[t], timely[t], d is not None)
             for t, d in sets[left_out]
         ]
-        real = [(trained_model.probability(read[t], vector[t]), ruled[t], timely[t]) for t in ordinary]
+        real = [
+            (trained_model.probability(read[t], vector[t], close[t]), ruled[t], timely[t]) for t in ordinary
+        ]
         for threshold in thresholds:
 
             def alarm(p: float, rule: bool, now: bool, threshold: float = threshold) -> bool:
@@ -453,11 +492,13 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
                 f"{left_out} left out, threshold {threshold}: dangerous read {caught}/{sum(d for *_, d in scored)}, "
                 f"false alarms {alarms}/{sum(not d for *_, d in scored)}, real-style ordinary {real_alarms}/{len(real)}"
             )
-        lines.append(f"{left_out} left out, {_kinds_read(sets[left_out], with_kinds, first)}")
+        lines.append(f"{left_out} left out, {_kinds_read(sets[left_out], with_kinds, first, index)}")
     return lines
 
 
-def _kinds_read(cases: list[tuple[str, object]], chosen: Model, first: dict[str, Finding | None]) -> str:
+def _kinds_read(
+    cases: list[tuple[str, object]], chosen: Model, first: dict[str, Finding | None], index: Neighbours
+) -> str:
     """Of the dangerous messages read as danger: how many self-harm ones were read as harm to others, and the
     reverse (the reply differs: the suicide line, or the police)."""
     self_as_others = others_as_self = read = 0
@@ -465,7 +506,7 @@ def _kinds_read(cases: list[tuple[str, object]], chosen: Model, first: dict[str,
         if danger is None:
             continue
         finding = first[text]
-        kind = classify(text, chosen, ruled=finding.danger if finding else None)
+        kind = classify(text, chosen, ruled=finding.danger if finding else None, index=index)
         if kind is None:
             continue
         read += 1
@@ -483,8 +524,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in leave_one_out([float(value) for value in args[1:]] or [THRESHOLD]):
             print(line, flush=True)
         return 0
-    WEIGHTS.write_text(as_json(trained()), encoding="utf-8")
-    print(f"wrote {WEIGHTS}", file=sys.stderr)
+    danger, index = trained()
+    WEIGHTS.write_text(as_json(danger), encoding="utf-8")
+    save(index, INDEX)
+    print(f"wrote {WEIGHTS} and {INDEX}", file=sys.stderr)
     return 0
 
 

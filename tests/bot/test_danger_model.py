@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import numpy as np
+
 from bot.danger import assess, findings
 from bot.danger_model import (
     DANGER_SETS,
@@ -23,12 +25,19 @@ from bot.danger_model import (
     trained,
 )
 from bot.meaning import meaning
+from bot.neighbours import neighbours
 from protocol.danger import Danger
 
 
-def test_the_shipped_weights_are_what_the_development_sets_train() -> None:
+def test_the_shipped_weights_and_index_are_what_the_development_sets_train() -> None:
     shipped = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    retrained = json.loads(as_json(trained()))
+    retrained_model, index = trained()
+    retrained = json.loads(as_json(retrained_model))
+    assert abs(shipped["nearness"] - retrained["nearness"]) < 1e-2 and shipped["nearness"] > 0
+    ours = neighbours()
+    assert ours.vectors.shape == index.vectors.shape
+    assert (ours.dangerous == index.dangerous).all()
+    assert float(np.abs(ours.vectors - index.vectors).max()) < 1e-2
     assert shipped["trained_on"] == retrained["trained_on"] and shipped["threshold"] == retrained["threshold"]
     assert abs(shipped["bias"] - retrained["bias"]) < 1e-3
     # Floating-point sums may differ in the last places from one machine to another: a weight near the
