@@ -149,37 +149,39 @@ DANGER_SETS = Path(__file__).resolve().parents[1] / "danger"
 # Six sets of 240 messages by hands who never saw its rules, that no rule was written from and the
 # classifier never trained on (tests/danger/README.md); the third to sixth written on 2026-12-01 (evening)
 # beside the development sets of that evening. What the detector reaches on them is a no-regression floor
-# (emergencies read, false alarms). The aim (docs/SAFETY.md) is every dangerous message caught, at most 5%
+# (emergencies read, false alarms; measured on 2026-12-02 with the closeness to the nearest training messages:
+# 98 to 105 of 108, 2 to 5 of 120). The aim (docs/SAFETY.md) is every dangerous message caught, at most 5%
 # false alarms.
 HELD_OUT_SETS = {
-    "held_out.jsonl": (0.9, 0.05),
-    "held_out_2.jsonl": (0.88, 0.05),
-    "held_out_3.jsonl": (0.84, 0.05),
-    "held_out_4.jsonl": (0.88, 0.05),
-    "held_out_5.jsonl": (0.85, 0.05),
-    "held_out_6.jsonl": (0.88, 0.06),
+    "held_out.jsonl": (0.95, 0.05),
+    "held_out_2.jsonl": (0.91, 0.05),
+    "held_out_3.jsonl": (0.89, 0.05),
+    "held_out_4.jsonl": (0.93, 0.05),
+    "held_out_5.jsonl": (0.95, 0.05),
+    "held_out_6.jsonl": (0.93, 0.05),
 }
 # The sets the rules were tuned on and the classifier trained on: how many dangerous messages they still miss
 # and how many harmless ones they still alarm on (the ordinary sets hold only harmless messages; the tenth
-# and eleventh sets put the same words in both).
+# and eleventh sets put the same words in both). Each of their messages is in the index of nearest
+# neighbours, so it lies next to itself: these say what the classifier learnt, not what it reads in new ones.
 DEVELOPMENT = {
     "dev_cases.jsonl": (0, 0),
     "dev_cases_2.jsonl": (0, 0),
-    "dev_cases_3.jsonl": (1, 1),
+    "dev_cases_3.jsonl": (1, 0),
     "dev_cases_4.jsonl": (0, 0),
-    "dev_cases_5.jsonl": (3, 0),
-    "dev_cases_6.jsonl": (6, 4),
-    "dev_cases_7.jsonl": (8, 4),
-    "dev_cases_8.jsonl": (4, 3),
-    "dev_cases_9.jsonl": (1, 4),
-    "dev_cases_10.jsonl": (15, 8),
-    "dev_cases_11.jsonl": (14, 3),
-    "dev_cases_12.jsonl": (5, 4),
-    "dev_cases_13.jsonl": (9, 4),
-    "dev_cases_14.jsonl": (8, 10),
+    "dev_cases_5.jsonl": (2, 0),
+    "dev_cases_6.jsonl": (3, 0),
+    "dev_cases_7.jsonl": (2, 0),
+    "dev_cases_8.jsonl": (2, 0),
+    "dev_cases_9.jsonl": (1, 0),
+    "dev_cases_10.jsonl": (0, 0),
+    "dev_cases_11.jsonl": (10, 0),
+    "dev_cases_12.jsonl": (1, 0),
+    "dev_cases_13.jsonl": (5, 1),
+    "dev_cases_14.jsonl": (0, 0),
     "ordinary_1.jsonl": (0, 0),
-    "ordinary_2.jsonl": (0, 1),
-    "ordinary_3.jsonl": (0, 2),
+    "ordinary_2.jsonl": (0, 0),
+    "ordinary_3.jsonl": (0, 0),
 }
 
 
