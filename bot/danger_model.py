@@ -1,21 +1,22 @@
 """A small classifier over the danger signals and the message's words, for what the hand-written rules miss
 (docs/SAFETY.md).
 
-The rules of `bot/danger_signals.yml` fire only when every group of one of their lists matches; people
-who write about danger in their own words often give several signals that no single list joins, or none
-that a list names. Each group of the signals file is one feature (does it match the message, not right
-after a negation), and so is each word and each pair of neighbouring words, cut to their first letters so
-that "vertrekt", "vertrek" and "vertrokken" meet, in every language alike, and so is what the whole message
-means, as a multilingual sentence encoder reads it (`bot/meaning.py`): danger told in words no training
-message used; and how much closer that meaning lies to the dangerous training messages than to the harmless
-ones (`bot/neighbours.py`). A logistic regression weighs them, trained on the development sets of `tests/danger/`
-(dangerous and harmless-but-alarming messages), the ordinary worried messages there, and the NLU training examples (the `emergency` intent as danger;
-every other intent, but for the three that mix danger with talk of it, as ordinary messages). A second
-regression over the same features says whether a message read as danger is about the writer or the young
-person harming themself, or about harm to others: the signals alone often point the wrong way ("hij heeft
-de sleutels en iets uit de keukenla genomen"), and the reply differs (the suicide line, or the police). The
-weights are data (`bot/danger_weights.json`), written by `python -m bot.danger_model`; a test retrains and
-compares. The threshold was chosen by leaving each development set out in turn.
+The rules of `bot/danger_signals.yml` fire only when every group of one of their lists matches; people who
+write about danger in their own words often give several signals that no single list joins, or none that a
+list names. Each group of the signals file is one feature (does it match the message, not right after a
+negation), and so is each word and each pair of neighbouring words, cut to their first letters so that
+"vertrekt", "vertrek" and "vertrokken" meet, in every language alike, and so is what the whole message means,
+as a multilingual sentence encoder reads it (`bot/meaning.py`): danger told in words no training message used;
+and how much closer that meaning lies to the dangerous training messages than to the harmless ones
+(`bot/neighbours.py`). A logistic regression weighs them, trained on the development sets of `tests/danger/`
+(dangerous and harmless-but-alarming messages), the ordinary worried messages there, and the NLU training
+examples (the `emergency` intent as danger; every other intent, but for the three that mix danger with talk of
+it, as ordinary messages). A second regression over the same features says whether a message read as danger is
+about the writer or the young person harming themself, or about harm to others: the signals alone often point
+the wrong way ("hij heeft de sleutels en iets uit de keukenla genomen"), and the reply differs (the suicide
+line, or the police). The weights and the index are data (`bot/danger_weights.json`,
+`bot/danger_neighbours.npz`), written by `python -m bot.danger_model`; a test retrains and compares. The
+threshold was chosen by leaving each development set out in turn.
 """
 
 from __future__ import annotations
@@ -60,9 +61,10 @@ TRAINING_SETS = (
     "ordinary_2.jsonl",
     "ordinary_3.jsonl",
 )
-# Chosen by leaving each development set out (docs/SAFETY.md): with the sentence vector and the closeness to
-# the nearest training messages, 0.8 reads 1,519 of 1,677 dangerous messages (the words alone at 0.7: 1,474) with
-# 54 false alarms (90), and no more real-style ordinary messages; lower thresholds alarm on more of those.
+# Chosen by leaving each development set out (docs/SAFETY.md): with the sentence vector and the closeness
+# to the nearest training messages, 0.8 reads 1,519 of 1,677 dangerous messages (the words alone at 0.7:
+# 1,474) with 54 false alarms (90), and no more real-style ordinary messages; lower thresholds alarm on more
+# of those.
 THRESHOLD = 0.8
 # Below this probability a rule's finding is not acted on: the words around it say it is not danger (chosen
 # by leaving each development set out: it voided a fifth of the rules' false alarms and no catch).

@@ -35,7 +35,8 @@ class Neighbours:
     dangerous: np.ndarray
 
     def closeness(self, vector: np.ndarray) -> float:
-        """Of one message's vector: likeness to the nearest dangerous messages less to the nearest harmless."""
+        """Of one message's vector: likeness to the nearest dangerous messages less to the nearest harmless
+        ones."""
         return float(self.closeness_of(vector[np.newaxis, :])[0])
 
     def closeness_of(self, rows: np.ndarray, own: np.ndarray | None = None) -> np.ndarray:
