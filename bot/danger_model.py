@@ -57,6 +57,8 @@ TRAINING_SETS = (
     "dev_cases_12.jsonl",
     "dev_cases_13.jsonl",
     "dev_cases_14.jsonl",
+    "dev_cases_15.jsonl",
+    "dev_cases_16.jsonl",
     "ordinary_1.jsonl",
     "ordinary_2.jsonl",
     "ordinary_3.jsonl",
