@@ -114,7 +114,8 @@ TIME_ONLY = frozenset({"near", "soon", "now", "just", "intent"})  # when, not wh
 SHORT = 8  # words: a short answer with only time words in it says when, not what
 TRAVEL = frozenset({"conflict_zone", "travel_papers"})
 DENIED = "denied"  # "she is not suicidal": what the encoder, blind to negation, reads as close to it
-DEPARTING_NOW = frozenset({"near", "now", "unreachable"})  # not "just": "I just found her ticket for Friday"
+# Signs that a departure is today; not "just": "I just found her ticket for Friday".
+DEPARTING_NOW = frozenset({"near", "now", "unreachable", "underway"})
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,8 @@ def test_the_classifier_alone_needs_more_than_a_time_or_a_departure_next_week() 
     assert classify("morgen misschien", always) is None  # time words in a short answer
     assert classify("ze vertrekt volgende week naar Syrië met een enkel ticket", always) is None
     assert classify("ze vertrekt vanavond naar Syrië met een enkel ticket", always) is Danger.DEPARTURE_NOW
+    under_way = "il m'écrit depuis l'aéroport, il part rejoindre les frères en Syrie, son vol part à 18h"
+    assert classify(under_way, always) is Danger.DEPARTURE_NOW  # already at the airport: today
 
 
 def test_a_rule_the_words_all_but_rule_out_is_dropped() -> None:
