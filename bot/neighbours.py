@@ -7,7 +7,7 @@ same. The closeness is the mean likeness of the `NEAREST` closest dangerous trai
 the closest harmless ones. Left out set by set over the development sets it read 50 more of 1,677 dangerous
 messages with 11 fewer false alarms (docs/SAFETY.md).
 
-The index holds the training messages' vectors, rounded to bytes (`bot/danger_neighbours.npz`, about 3 MB),
+The index holds the training messages' vectors, rounded to bytes (`bot/danger_neighbours.npz`, about 4 MB),
 and whether each is dangerous; `python -m bot.danger_model` writes it with the weights.
 """
 
