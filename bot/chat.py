@@ -17,7 +17,7 @@ import httpx
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.danger import assess
+from bot.danger import weigh
 from bot.i18n import use_language
 from bot.language import read_language
 from bot.render import Renderer
@@ -25,8 +25,25 @@ from bot.sessions import SessionStore
 from bot.stats import CONVERSATIONS, Stats, observed
 from bot.templates import Rendered
 from protocol import payloads
-from protocol.danger import CHECKED_KEY, IMPLIED_CONCERN, NOT_EMERGENCIES, VERDICT_KEY, Danger
-from protocol.messages import Asks, Template, concern_buttons, language_buttons, message, referral
+from protocol.danger import (
+    CHECKED_KEY,
+    IMPLIED_CONCERN,
+    NOT_EMERGENCIES,
+    SELF_HARM_KINDS,
+    VERDICT_KEY,
+    Danger,
+)
+from protocol.messages import (
+    SUICIDAL_THOUGHTS_BUTTON,
+    Asks,
+    Message,
+    Template,
+    concern_buttons,
+    intent_button,
+    language_buttons,
+    message,
+    referral,
+)
 from referral_map.directory import Directory
 from referral_map.geography import gazetteer
 from referral_map.routing import Situation, route
@@ -237,6 +254,7 @@ class ChatService:
         notices: list[Mapping[str, Any]] = []
         sent = payload if payload is not None else (text or "")
         danger: Danger | None = None
+        check: Message | None = None  # the detector could not rule danger out: ask before Rasa's answer
         if payload is None:
             sent = sent.strip()
             if not sent:
@@ -244,7 +262,9 @@ class ChatService:
             if len(sent) > MAX_TEXT:
                 sent = sent[:MAX_TEXT]
                 notices.append(message(Template.TOO_LONG, args={"count": MAX_TEXT}))
-            danger = assess(sent)  # before anything else: safety first (docs/DESIGN.md section 6)
+            reading = weigh(sent)  # before anything else: safety first (docs/DESIGN.md section 6)
+            danger = reading.danger
+            check = danger_check(reading.doubt) if reading.doubt else None
             may_switch = not under_way or len(sent.split()) >= SWITCH_MIN_WORDS
             detected, other = read_language(sent, ours=may_switch)  # the wide detector once per message
             if other and danger is None:  # Turkish is not German: ask, in that language where we can
@@ -269,7 +289,11 @@ class ChatService:
                 self.stats.add([("feedback", "helpful" if helpful else "not_helpful")])
         context = {k: v for k, v in (metadata or {}).items() if k in {"role", "municipality"}}
         if payload == payloads.EMERGENCY:  # /emergency and the emergency button: at once, from the map
-            return self._reply(session, language, False, [self._emergency(language, context)])
+            referred = self._danger_referral(Danger.VIOLENCE_NOW, language, context)
+            return self._reply(session, language, False, [referred])
+        if payload == payloads.SUICIDAL_THOUGHTS:  # the danger check's button: the suicide line at once
+            referred = self._danger_referral(Danger.SUICIDAL_INTENT, language, context)
+            return self._reply(session, language, False, [referred])
         verdict = {CHECKED_KEY: payload is None, VERDICT_KEY: danger.value if danger else None}
         turn = (sent, {"locale": language.value, **context, **verdict})
         try:
@@ -280,12 +304,12 @@ class ChatService:
             if isinstance(error, httpx.ConnectError):  # Rasa never saw it: it is told when it is back
                 self._keep_for_rasa(session, turn)
             reduced = self._degraded(payload, language, context, danger)
-            return self._reply(session, language, True, notices + reduced)
+            return self._reply(session, language, True, notices + with_check(check, reduced))
         for answer in answers:
             if answer.get("template") == Template.LANGUAGE_CHANGED:
                 language = Language(answer.get("args", {}).get("language", language.value))
                 self._touch(session, language, chosen=True)
-        return self._reply(session, language, False, [*notices, *answers])
+        return self._reply(session, language, False, [*notices, *with_check(check, answers)])
 
     def _keep_for_rasa(self, session: str, turn: tuple[str, dict[str, Any]]) -> None:
         """A turn Rasa could not be reached for, kept until Rasa is back: in the session store, so that a
@@ -384,12 +408,15 @@ class ChatService:
             self.stats.add(observed(reply.messages, degraded))
         return reply
 
-    def _emergency(self, language: Language, context: dict[str, Any]) -> Mapping[str, Any]:
-        """112 and 101 first, then the lines for violence, without asking the dialogue model."""
+    def _danger_referral(
+        self, danger: Danger, language: Language, context: dict[str, Any]
+    ) -> Mapping[str, Any]:
+        """The emergency reply for `danger`, routed here from the map: 112 and 101 first, or, for talk of
+        wanting to die, the suicide line first."""
         situation = Situation(
             role=_role(context.get("role")),
-            concern=Concern.VIOLENCE_THREAT,
-            urgency=Urgency.EMERGENCY,
+            concern=Concern(IMPLIED_CONCERN.get(danger, Concern.RADICALISATION.value)),
+            urgency=Urgency.ROUTINE if danger in NOT_EMERGENCIES else Urgency.EMERGENCY,
             municipality=_municipality(context.get("municipality")),
             language=language,
         )
@@ -407,16 +434,7 @@ class ChatService:
         concern = payloads.concern_of(payload or "")
         now = dt.datetime.now(dt.UTC)
         if danger is not None:
-            urgency = Urgency.ROUTINE if danger in NOT_EMERGENCIES else Urgency.EMERGENCY
-            situation = Situation(
-                role=role,
-                concern=Concern(IMPLIED_CONCERN.get(danger, Concern.RADICALISATION.value)),
-                urgency=urgency,
-                municipality=municipality,
-                language=language,
-            )
-            routed = route(situation, now, self.directory)
-            return [message(Template.DEGRADED), referral(routed, Template.EMERGENCY_REFERRAL, at=now)]
+            return [message(Template.DEGRADED), self._danger_referral(danger, language, context)]
         if concern is not None:
             situation = Situation(role=role, concern=concern, municipality=municipality, language=language)
             return [message(Template.DEGRADED), referral(route(situation, now, self.directory), at=now)]
@@ -430,6 +448,26 @@ class ChatService:
             self.directory,
         )
         return [message(Template.DEGRADED, Asks.CONCERN, concern_buttons()), referral(main_lines, at=now)]
+
+
+def danger_check(doubt: Danger) -> Message:
+    """Is someone in danger right now? Asked when the detector could not rule out `doubt`: 112 in the
+    question, and a button each for the emergency numbers and the suicide line, the likelier first."""
+    emergency = intent_button("emergency")
+    if doubt in SELF_HARM_KINDS:
+        return message(Template.DANGER_CHECK_SELF_HARM, buttons=[SUICIDAL_THOUGHTS_BUTTON, emergency])
+    return message(Template.DANGER_CHECK, buttons=[emergency, SUICIDAL_THOUGHTS_BUTTON])
+
+
+# Answers that already ask about danger now, or answer it: the danger check is not added to them.
+ABOUT_DANGER = frozenset({Template.CLARIFY_DANGER, Template.EMERGENCY_REFERRAL})
+
+
+def with_check(check: Message | None, answers: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """`answers`, led by the danger check if there is one and they do not already ask about danger."""
+    if check is None or any(answer.get("template") in ABOUT_DANGER for answer in answers):
+        return list(answers)
+    return [check, *answers]
 
 
 def _role(value: Any) -> Role:

@@ -14,11 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from protocol.danger import Danger
+
+if TYPE_CHECKING:
+    from bot.danger_model import Reading
 
 SIGNALS = Path(__file__).with_name("danger_signals.yml")
 NEGATION_WINDOW = 2  # words before a match in which a negation voids it
@@ -161,20 +164,29 @@ def findings(text: str, rules: Signals | None = None) -> Iterator[Finding]:
 def assess(text: str, rules: Signals | None = None) -> Danger | None:
     """The first kind of danger to life that up to `WINDOW` consecutive sentences of `text` signal, weighed by
     the classifier over the same signals and the words (`bot/danger_model.py`), or None."""
-    first = next(findings(text, rules), None)  # every message is read: stop at the first finding
     if rules is not None:  # other rules than the shipped ones: the classifier was not trained on them
+        first = next(findings(text, rules), None)
         return first.danger if first else None
-    from bot.danger_model import classify  # imported here: that module builds on this one
+    return weigh(text).danger
 
-    return classify(text, ruled=first.danger if first else None)
+
+def weigh(text: str) -> Reading:
+    """`assess`'s verdict with the shipped rules, and, when it reads no danger but cannot rule it out, the
+    kind it doubts about."""
+    from bot.danger_model import reading  # imported here: that module builds on this one
+
+    first = next(findings(text), None)  # every message is read: stop at the first finding
+    return reading(text, ruled=first.danger if first else None)
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m bot.danger TEXT...`: which rules fire on each text, and on which words."""
     for text in argv if argv is not None else sys.argv[1:]:
         found = list(findings(text))
-        verdict = assess(text)
-        print(f"{verdict.value if verdict else 'no danger'}: {text}")
+        weighed = weigh(text)
+        verdict = weighed.danger
+        doubt = f" (in doubt: {weighed.doubt.value})" if weighed.doubt else ""
+        print(f"{verdict.value if verdict else 'no danger'}{doubt}: {text}")
         if verdict and not found:
             print("  read by the classifier over the signals and words (bot/danger_model.py)")
         if found and not verdict:

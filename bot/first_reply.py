@@ -27,15 +27,19 @@ SELF_HARM = IMPLIED_CONCERN[Danger.SUICIDE_RISK_NOW]  # the concern of the self-
 class Lead(str, Enum):  # noqa: UP042 (the str mixin keeps json.dumps plain)
     EMERGENCY = "112"
     SUICIDE_LINE = "suicide_line"
-    ASKED = "asked"  # "is someone in danger right now?", with 112 in the question
+    ASKED = "asked"  # "is someone in danger right now?", with 112 in the question, before any referral
     NONE = "none"
+
+
+# The questions "is someone in danger right now?": the model's (Rasa) and the detector's (the bot).
+ASKING = frozenset({Template.CLARIFY_DANGER, Template.DANGER_CHECK, Template.DANGER_CHECK_SELF_HARM})
 
 
 def lead_of(messages: Sequence[dict[str, Any]]) -> Lead:
     """What the bot's first reply leads with."""
-    if messages and messages[0].get("template") == Template.CLARIFY_DANGER:
-        return Lead.ASKED
     for message in messages:
+        if message.get("template") in ASKING:
+            return Lead.ASKED
         if message.get("template") not in REFERRAL_TEMPLATES:
             continue
         services = [service.get("id") for service in (message.get("referral") or {}).get("services", [])]

@@ -76,6 +76,7 @@ BUTTON_TITLES: dict[str, str] = {
     ButtonTemplate.FEEDBACK_NOT_HELPFUL: N_("No, not really"),
     ButtonTemplate.START_OVER: N_("Start again"),
     ButtonTemplate.TALK_TO_PERSON: N_("Talk to a person"),
+    ButtonTemplate.SUICIDAL_THOUGHTS: N_("Someone is thinking of ending their life"),
     INTENT_BUTTON + "emergency": N_("Someone is in danger right now"),
     INTENT_BUTTON + "ask_human": N_("Talk to a person"),
     INTENT_BUTTON + "ask_privacy": N_("What happens with my messages?"),
@@ -142,6 +143,14 @@ SENTENCES: dict[Template, str] = {
     Template.PLACE_AMBIGUOUS: N_("\u201c{query}\u201d can mean more than one municipality. Which one?"),
     Template.ASK_LANGUAGE: N_("Which language do you prefer?"),
     Template.START_OVER: N_("Let us start again. What is going on?"),
+    Template.DANGER_CHECK: N_(
+        "Before I go on: is someone in danger right now? Then call 112 at once, or tap the button below for "
+        "the numbers."
+    ),
+    Template.DANGER_CHECK_SELF_HARM: N_(
+        "Before I go on: is someone thinking of ending their life? A suicide prevention line listens day "
+        "and night: tap below for its number. If a life is in danger right now, call 112."
+    ),
     Template.DEGRADED: N_(
         "I am working in a reduced mode right now and cannot read free text well. Choose what is "
         "closest to your situation, or call one of these lines."

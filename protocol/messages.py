@@ -59,6 +59,9 @@ class Template(StrEnum):
     HELP = "help"
     FORGOTTEN = "forgotten"
     DEGRADED = "degraded"
+    # The detector could not rule danger out: is someone in danger now? (before Rasa's answer)
+    DANGER_CHECK = "danger_check"
+    DANGER_CHECK_SELF_HARM = "danger_check_self_harm"
     LANGUAGE_DETECTED = "language_detected"
     OTHER_LANGUAGE = "other_language"
     PRIVATE_ONLY = "private_only"
@@ -90,6 +93,7 @@ class ButtonTemplate(StrEnum):
     FEEDBACK_NOT_HELPFUL = "feedback_not_helpful"
     START_OVER = "button_start_over"
     TALK_TO_PERSON = "button_talk_to_person"
+    SUICIDAL_THOUGHTS = "button_suicidal_thoughts"
 
 
 ROLE_BUTTON, CONCERN_BUTTON, INTENT_BUTTON, LANGUAGE_BUTTON = "role_", "concern_", "intent_", "language_"
@@ -174,6 +178,7 @@ def place_button(nis: str, name: str) -> Button:
 UNKNOWN_PLACE_BUTTON = button(ButtonTemplate.PLACE_UNKNOWN, payloads.inform_place("unknown"))
 TALK_TO_PERSON_BUTTON = button(ButtonTemplate.TALK_TO_PERSON, payloads.ASK_HUMAN)
 START_OVER_BUTTON = button(ButtonTemplate.START_OVER, payloads.START_OVER)
+SUICIDAL_THOUGHTS_BUTTON = button(ButtonTemplate.SUICIDAL_THOUGHTS, payloads.SUICIDAL_THOUGHTS)
 
 
 def referral(

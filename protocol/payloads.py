@@ -81,6 +81,7 @@ def language_of(text: str) -> Language | None:
 
 # The payloads a button may send without the model reading text.
 EMERGENCY = payload("emergency")
+SUICIDAL_THOUGHTS = payload("suicidal_thoughts")  # the bot answers it from the map, like EMERGENCY
 START_OVER = payload("start_over")
 ASK_HUMAN = payload("ask_human")
 FEEDBACK_HELPFUL = payload("feedback_helpful")

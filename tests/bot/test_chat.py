@@ -6,9 +6,10 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from bot.chat import ChatService, RasaClient
+from bot.chat import ChatService, RasaClient, danger_check, with_check
 from bot.sessions import SessionStore
 from protocol import payloads
+from protocol.danger import Danger
 from protocol.messages import Template
 from referral_map import db
 from referral_map.directory import load_directory
@@ -113,3 +114,43 @@ def test_the_emergency_button_is_answered_at_once_without_the_dialogue_model(tmp
         assert answer.referral is not None
         assert [card.id for card in answer.referral.cards][:2] == ["emergency-112", "police-101"]
         assert answer.referral.situation.municipality == "63023"
+
+
+def test_a_message_the_detector_cannot_rule_out_is_asked_about_danger_first(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)
+    text = "hij heeft zijn rugzak gepakt en zijn paspoort is weg, hij zegt dat hij volgende maand vertrekt"
+    reply = asyncio.run(service.handle("s10", text=text, locale=Language.NL))
+    check, menu, lines = reply.messages  # then the reduced mode's answer, as without the doubt
+    assert check.template == Template.DANGER_CHECK and "112" in check.text
+    assert [b.payload for b in check.buttons] == [payloads.EMERGENCY, payloads.SUICIDAL_THOUGHTS]
+    assert menu.template == Template.DEGRADED and lines.referral is not None
+    assert "emergency-112" not in [card.id for card in lines.referral.cards]  # asked, not claimed
+
+
+def test_a_doubt_of_self_harm_offers_the_suicide_line_first(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)
+    text = "mijn dochter zegt al weken dat ze er niet meer wil zijn en vanavond wil ze niemand zien"
+    reply = asyncio.run(service.handle("s11", text=text, locale=Language.NL))
+    check = reply.messages[0]
+    assert check.template == Template.DANGER_CHECK_SELF_HARM and "112" in check.text
+    assert [b.payload for b in check.buttons] == [payloads.SUICIDAL_THOUGHTS, payloads.EMERGENCY]
+
+
+def test_the_suicide_line_button_is_answered_at_once_without_the_dialogue_model(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)  # Rasa is down, and not needed
+    lines = {Language.NL: "zelfmoordlijn-1813", Language.FR: "centre-prevention-suicide"}
+    for language, first in lines.items():
+        reply = asyncio.run(service.handle("s12", payload=payloads.SUICIDAL_THOUGHTS, locale=language))
+        [answer] = reply.messages
+        assert reply.degraded is False and answer.template == Template.EMERGENCY_REFERRAL
+        assert answer.referral is not None and answer.referral.cards[0].id == first
+        assert answer.referral.situation.concern is Concern.SELF_HARM
+
+
+def test_the_danger_check_is_not_added_to_an_answer_that_already_asks_or_refers() -> None:
+    check = danger_check(Danger.WEAPON)
+    asked = [{"template": Template.CLARIFY_DANGER.value, "args": {}}]
+    referred = [{"template": Template.EMERGENCY_REFERRAL.value, "args": {}}]
+    other = [{"template": Template.ASK_ROLE.value, "args": {}}]
+    assert with_check(check, asked) == asked and with_check(check, referred) == referred
+    assert with_check(check, other) == [check, *other] and with_check(None, other) == other

@@ -10,6 +10,7 @@ import numpy as np
 from bot.danger import assess, findings
 from bot.danger_model import (
     DANGER_SETS,
+    DOUBT,
     THRESHOLD,
     TRAINING_SETS,
     WEIGHTS,
@@ -22,6 +23,7 @@ from bot.danger_model import (
     kind_of,
     model,
     present_groups,
+    reading,
     trained,
 )
 from bot.meaning import meaning
@@ -115,6 +117,26 @@ def test_the_classifier_alone_needs_more_than_a_time_or_a_departure_next_week() 
     assert classify("ze vertrekt vanavond naar Syrië met een enkel ticket", always) is Danger.DEPARTURE_NOW
     under_way = "il m'écrit depuis l'aéroport, il part rejoindre les frères en Syrie, son vol part à 18h"
     assert classify(under_way, always) is Danger.DEPARTURE_NOW  # already at the airport: today
+
+
+def _at(probability: float) -> Model:
+    """A model that gives every message this probability of danger."""
+    return Model(bias=float(np.log(probability / (1 - probability))), weights={}, threshold=THRESHOLD)
+
+
+def test_between_the_doubt_and_the_threshold_the_kind_is_doubted_not_read() -> None:
+    text = "she took the pills from the bathroom cabinet and locked her door tonight"
+    assert reading(text, _at(DOUBT - 0.05)).doubt is None  # too unlikely to ask about
+    doubted = reading(text, _at((DOUBT + THRESHOLD) / 2))
+    assert doubted.danger is None and doubted.doubt is Danger.SUICIDE_RISK_NOW
+    assert reading(text, _at(THRESHOLD + 0.05)).danger is Danger.SUICIDE_RISK_NOW
+
+
+def test_what_the_classifier_alone_may_not_read_is_doubted() -> None:
+    next_week = "ze vertrekt volgende week naar Syrië met een enkel ticket"  # not today: no 112
+    assert reading(next_week, _at(0.99)) == reading(next_week, _at(0.7))
+    assert reading(next_week, _at(0.99)).doubt is Danger.DEPARTURE_NOW
+    assert reading("morgen misschien", _at(0.99)).doubt is None  # a time word is not a doubt of danger
 
 
 def test_a_rule_the_words_all_but_rule_out_is_dropped() -> None:
