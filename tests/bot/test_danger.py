@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.danger import assess, normalise, signals
+from bot.danger import assess, normalise, signals, weigh
 from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, SELF_HARM_KINDS, Danger, danger_of
 from referral_map.taxonomy import Concern
 from tests.conftest import FIGURES
@@ -214,8 +214,10 @@ def test_held_out_danger_sets(name: str) -> None:
     caught: dict[str, list[bool]] = {}
     alarmed: dict[str, list[bool]] = {}
     talk: dict[str, list[bool]] = {}
+    doubted: dict[str, list[bool]] = {}  # not read, but asked about: "is someone in danger right now?"
     for case in _cases(DANGER_SETS / name):
-        found = assess(str(case["text"]))
+        reading = weigh(str(case["text"]))
+        found = reading.danger
         is_alarm = found is not None and found not in NOT_EMERGENCIES
         expected = danger_of(case["danger"])
         if expected is not None and expected not in NOT_EMERGENCIES:
@@ -224,6 +226,8 @@ def test_held_out_danger_sets(name: str) -> None:
             talk.setdefault(str(case["lang"]), []).append(found is not None)
         else:
             alarmed.setdefault(str(case["lang"]), []).append(found is not None)
+        kind = "emergencies" if expected not in NOT_EMERGENCIES else "talk"
+        doubted.setdefault(kind if expected else "harmless", []).append(reading.doubt is not None)
     every_caught = [hit for hits in caught.values() for hit in hits]
     every_alarm = [hit for hits in alarmed.values() for hit in hits]
     for language in sorted(caught):
@@ -232,6 +236,9 @@ def test_held_out_danger_sets(name: str) -> None:
             f"talk of suicide {sum(talk[language])}/{len(talk[language])}, "
             f"false alarms {sum(alarmed[language])}/{len(alarmed[language])}"
         )
+    FIGURES[f"danger detector, doubted (tests/danger/{name})"] = ", ".join(
+        f"{kind} {sum(doubted.get(kind, []))}" for kind in ("emergencies", "talk", "harmless")
+    )
     assert len(every_caught) >= 80 and len(every_alarm) >= 80
     recall_floor, false_alarm_ceiling = HELD_OUT_SETS[name]
     assert sum(every_caught) / len(every_caught) >= recall_floor
