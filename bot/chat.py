@@ -57,6 +57,7 @@ MAX_TEXT = 4000
 SWITCH_MIN_WORDS = 8
 MAX_UNSENT = 20  # turns kept per session while Rasa is down
 MAX_UNSENT_SESSIONS = 1000
+MAX_CHECKED_SESSIONS = 10_000  # sessions whose danger checks are remembered (in memory, oldest dropped first)
 
 
 @dataclass
@@ -202,6 +203,8 @@ class ChatService:
         self.stored_unsent = self._sessions_with_kept_turns()
         self.unsent: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.replayed: set[int] = set()  # kept turns Rasa has, which the store could not drop
+        # The danger checks each session was shown: the same question is not asked twice in a conversation.
+        self.checked: dict[str, set[str]] = {}
         self.renderer = Renderer(directory)
 
     def _sessions_with_kept_turns(self) -> set[str]:
@@ -304,12 +307,12 @@ class ChatService:
             if isinstance(error, httpx.ConnectError):  # Rasa never saw it: it is told when it is back
                 self._keep_for_rasa(session, turn)
             reduced = self._degraded(payload, language, context, danger)
-            return self._reply(session, language, True, notices + with_check(check, reduced))
+            return self._reply(session, language, True, notices + self._checked(session, check, reduced))
         for answer in answers:
             if answer.get("template") == Template.LANGUAGE_CHANGED:
                 language = Language(answer.get("args", {}).get("language", language.value))
                 self._touch(session, language, chosen=True)
-        return self._reply(session, language, False, [*notices, *with_check(check, answers)])
+        return self._reply(session, language, False, [*notices, *self._checked(session, check, answers)])
 
     def _keep_for_rasa(self, session: str, turn: tuple[str, dict[str, Any]]) -> None:
         """A turn Rasa could not be reached for, kept until Rasa is back: in the session store, so that a
@@ -365,9 +368,26 @@ class ChatService:
         except SQLAlchemyError:
             self.replayed.add(turn_id)  # Rasa has it: never sent again, even if it stays in the store
 
+    def _checked(
+        self, session: str, check: Message | None, answers: Sequence[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        """`answers`, led by the danger check if they do not ask about danger already and this session was not
+        shown that question before."""
+        shown = self.checked.get(session, set())
+        if check is None or check["template"] in shown:
+            return list(answers)
+        led = with_check(check, answers)
+        if led[:1] == [check]:
+            self.checked.pop(session, None)
+            self.checked[session] = shown | {check["template"]}  # the most recent session last
+            while len(self.checked) > MAX_CHECKED_SESSIONS:
+                del self.checked[next(iter(self.checked))]
+        return led
+
     async def forget(self, session: str) -> bool:
         """Delete everything held for the session; False if Rasa could not be reached to forget too."""
         self.unsent.pop(session, None)
+        self.checked.pop(session, None)
         self.stored_unsent.discard(session)
         self.store.forget(session)
         try:

@@ -154,3 +154,18 @@ def test_the_danger_check_is_not_added_to_an_answer_that_already_asks_or_refers(
     other = [{"template": Template.ASK_ROLE.value, "args": {}}]
     assert with_check(check, asked) == asked and with_check(check, referred) == referred
     assert with_check(check, other) == [check, *other] and with_check(None, other) == other
+
+
+def test_the_same_danger_check_is_not_asked_twice_in_a_conversation(tmp_path: Path) -> None:
+    service = chat_service(tmp_path)
+    departure = "hij heeft zijn rugzak gepakt en zijn paspoort is weg, hij zegt dat hij volgende maand vertrekt"
+    dying = "mijn dochter zegt al weken dat ze er niet meer wil zijn en vanavond wil ze niemand zien"
+
+    def first_template(text: str) -> str:
+        return asyncio.run(service.handle("s13", text=text, locale=Language.NL)).messages[0].template
+
+    assert first_template(departure) == Template.DANGER_CHECK
+    assert first_template(departure) == Template.DEGRADED  # asked already: the answer comes at once
+    assert first_template(dying) == Template.DANGER_CHECK_SELF_HARM  # another question: asked
+    asyncio.run(service.forget("s13"))
+    assert first_template(departure) == Template.DANGER_CHECK  # a new conversation
