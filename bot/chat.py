@@ -307,12 +307,16 @@ class ChatService:
             if isinstance(error, httpx.ConnectError):  # Rasa never saw it: it is told when it is back
                 self._keep_for_rasa(session, turn)
             reduced = self._degraded(payload, language, context, danger)
-            return self._reply(session, language, True, notices + self._checked(session, check, reduced))
+            return self._reply(
+                session, language, True, notices + self._checked(session, check, reduced, language, context)
+            )
         for answer in answers:
             if answer.get("template") == Template.LANGUAGE_CHANGED:
                 language = Language(answer.get("args", {}).get("language", language.value))
                 self._touch(session, language, chosen=True)
-        return self._reply(session, language, False, [*notices, *self._checked(session, check, answers)])
+        return self._reply(
+            session, language, False, [*notices, *self._checked(session, check, answers, language, context)]
+        )
 
     def _keep_for_rasa(self, session: str, turn: tuple[str, dict[str, Any]]) -> None:
         """A turn Rasa could not be reached for, kept until Rasa is back: in the session store, so that a
@@ -369,20 +373,38 @@ class ChatService:
             self.replayed.add(turn_id)  # Rasa has it: never sent again, even if it stays in the store
 
     def _checked(
-        self, session: str, check: Message | None, answers: Sequence[Mapping[str, Any]]
+        self,
+        session: str,
+        check: Message | None,
+        answers: Sequence[Mapping[str, Any]],
+        language: Language,
+        context: dict[str, Any],
     ) -> list[Mapping[str, Any]]:
         """`answers`, led by the danger check if they do not ask about danger already and this session was not
-        shown that question before."""
+        shown that question before. The self-harm question gives the number of the suicide line."""
         shown = self.checked.get(session, set())
         if check is None or check["template"] in shown:
             return list(answers)
         led = with_check(check, answers)
-        if led[:1] == [check]:
-            self.checked.pop(session, None)
-            self.checked[session] = shown | {check["template"]}  # the most recent session last
-            while len(self.checked) > MAX_CHECKED_SESSIONS:
-                del self.checked[next(iter(self.checked))]
+        if led[:1] != [check]:
+            return led
+        self.checked.pop(session, None)
+        self.checked[session] = shown | {check["template"]}  # the most recent session last
+        while len(self.checked) > MAX_CHECKED_SESSIONS:
+            del self.checked[next(iter(self.checked))]
+        if check["template"] == Template.DANGER_CHECK_SELF_HARM:
+            number = self._suicide_line(language, context)
+            led[0] = {**check, "args": {"number": number}} if number else danger_check(Danger.ATTACK_PLAN)
         return led
+
+    def _suicide_line(self, language: Language, context: dict[str, Any]) -> str | None:
+        """The phone number the self-harm reply puts first, from the map."""
+        referred = self._danger_referral(Danger.SUICIDAL_INTENT, language, context)
+        for item in referred.get("referral", {}).get("services", []):
+            service = self.directory.services.get(item["id"])
+            if service is not None and item["id"] != "emergency-112" and service.channels.phones:
+                return str(service.channels.phones[0].number)
+        return None
 
     async def forget(self, session: str) -> bool:
         """Delete everything held for the session; False if Rasa could not be reached to forget too."""

@@ -149,7 +149,7 @@ SENTENCES: dict[Template, str] = {
     ),
     Template.DANGER_CHECK_SELF_HARM: N_(
         "Before I go on: is someone thinking of ending their life? A suicide prevention line listens day "
-        "and night: tap below for its number. If a life is in danger right now, call 112."
+        "and night: {number}. If a life is in danger right now, call 112."
     ),
     Template.DEGRADED: N_(
         "I am working in a reduced mode right now and cannot read free text well. Choose what is "
@@ -188,6 +188,7 @@ def sentence(template: Template, args: Mapping[str, Any]) -> str:
         "days": args.get("days", DEFAULT_RETENTION_DAYS),
         "query": args.get("query", ""),
         "count": args.get("count", 0),
+        "number": args.get("number", ""),
         "language": language_name(
             Language(language) if language in Language.__members__.values() else current_language.get()
         ),

@@ -127,12 +127,13 @@ def test_a_message_the_detector_cannot_rule_out_is_asked_about_danger_first(tmp_
     assert "emergency-112" not in [card.id for card in lines.referral.cards]  # asked, not claimed
 
 
-def test_a_doubt_of_self_harm_offers_the_suicide_line_first(tmp_path: Path) -> None:
+def test_a_doubt_of_self_harm_gives_the_suicide_line_first(tmp_path: Path) -> None:
     service = chat_service(tmp_path)
     text = "mijn dochter zegt al weken dat ze er niet meer wil zijn en vanavond wil ze niemand zien"
     reply = asyncio.run(service.handle("s11", text=text, locale=Language.NL))
     check = reply.messages[0]
     assert check.template == Template.DANGER_CHECK_SELF_HARM and "112" in check.text
+    assert "1813" in check.text.split("112")[0]  # the suicide line of the map, before 112
     assert [b.payload for b in check.buttons] == [payloads.SUICIDAL_THOUGHTS, payloads.EMERGENCY]
 
 
@@ -158,7 +159,9 @@ def test_the_danger_check_is_not_added_to_an_answer_that_already_asks_or_refers(
 
 def test_the_same_danger_check_is_not_asked_twice_in_a_conversation(tmp_path: Path) -> None:
     service = chat_service(tmp_path)
-    departure = "hij heeft zijn rugzak gepakt en zijn paspoort is weg, hij zegt dat hij volgende maand vertrekt"
+    departure = (
+        "hij heeft zijn rugzak gepakt en zijn paspoort is weg, hij zegt dat hij volgende maand vertrekt"
+    )
     dying = "mijn dochter zegt al weken dat ze er niet meer wil zijn en vanavond wil ze niemand zien"
 
     def first_template(text: str) -> str:
