@@ -76,6 +76,7 @@ class Tally:
             "talk_of_dying_line_first": sum(
                 lead in (Lead.EMERGENCY, Lead.SUICIDE_LINE) for lead in self.talk_of_dying
             ),
+            "talk_of_dying_asked": sum(lead is Lead.ASKED for lead in self.talk_of_dying),
             "talk_of_dying": len(self.talk_of_dying),
             "false_alarms": sum(lead in (Lead.EMERGENCY, Lead.SUICIDE_LINE) for lead in self.harmless),
             "harmless_asked": sum(lead is Lead.ASKED for lead in self.harmless),
@@ -112,7 +113,8 @@ def text(figures: dict[str, Any]) -> str:
     return (
         f"112 first {figures['emergencies_112_first']}/{figures['emergencies']} "
         f"(asked {figures['emergencies_asked']}), suicide line first "
-        f"{figures['talk_of_dying_line_first']}/{figures['talk_of_dying']}, false alarms "
+        f"{figures['talk_of_dying_line_first']}/{figures['talk_of_dying']} "
+        f"(asked {figures['talk_of_dying_asked']}), false alarms "
         f"{figures['false_alarms']}/{figures['harmless']} (asked {figures['harmless_asked']}); "
         f"self-harm reply for self-harm {figures['self_harm_reply']}/{figures['self_harm_read']}, "
         f"for harm to others {figures['others_given_self_harm_reply']}/{figures['others_read']}"

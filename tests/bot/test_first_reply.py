@@ -29,6 +29,8 @@ def test_the_lead_of_a_reply() -> None:
     assert lead_of([_referral("emergency_referral", "emergency-112", "police-101")]) is Lead.EMERGENCY
     assert lead_of([_referral("emergency_referral", "zelfmoordlijn-1813")]) is Lead.SUICIDE_LINE
     assert lead_of([{"template": "clarify_danger"}]) is Lead.ASKED
+    checked = [{"template": "danger_check_self_harm"}, _referral("referral", "caw")]
+    assert lead_of([{"template": "language_detected"}, *checked]) is Lead.ASKED  # asked before the referral
     assert lead_of([_referral("referral", "caw")]) is Lead.NONE
     assert lead_of([{"template": "ask_role"}]) is Lead.NONE
     assert lead_of([]) is Lead.NONE
@@ -45,15 +47,17 @@ def test_figures_count_each_language_and_all() -> None:
         {"lang": "nl", "danger": "weapon", "text": "a"},
         {"lang": "nl", "danger": None, "text": "b"},
         {"lang": "en", "danger": "suicidal_intent", "text": "c"},
+        {"lang": "en", "danger": "suicidal_intent", "text": "d"},
     ]
     replies = {
         "a": [_referral("emergency_referral", "emergency-112")],
         "b": [_referral("emergency_referral", "emergency-112")],
         "c": [_referral("emergency_referral", "zelfmoordlijn-1813", concern="self_harm")],
+        "d": [{"template": "danger_check_self_harm"}],
     }
     figures = play(cases, lambda _session, message, _locale: replies[message])
     assert figures["nl"]["emergencies_112_first"] == 1 and figures["nl"]["false_alarms"] == 1
-    assert figures["en"]["talk_of_dying_line_first"] == 1
+    assert figures["en"]["talk_of_dying_line_first"] == 1 and figures["en"]["talk_of_dying_asked"] == 1
     assert figures["all"]["emergencies"] == 1 and figures["all"]["harmless"] == 1
     assert "112 first 1/1" in text(figures["all"])
     assert figures["all"]["self_harm_reply"] == 1 and figures["all"]["self_harm_read"] == 1
