@@ -501,13 +501,14 @@ def danger_check(doubt: Danger) -> Message:
     return message(Template.DANGER_CHECK, buttons=[emergency, SUICIDAL_THOUGHTS_BUTTON])
 
 
-# Answers that already ask about danger now, or answer it: the danger check is not added to them.
-ABOUT_DANGER = frozenset({Template.CLARIFY_DANGER, Template.EMERGENCY_REFERRAL})
-
-
 def with_check(check: Message | None, answers: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """`answers`, led by the danger check if there is one and they do not already ask about danger."""
-    if check is None or any(answer.get("template") in ABOUT_DANGER for answer in answers):
+    """`answers`, led by the danger check if there is one and they do not already answer danger with a
+    referral, nor ask the same question (the model's "is someone in danger right now?" does not give the
+    suicide line: the self-harm question still leads it)."""
+    templates = {answer.get("template") for answer in answers}
+    if check is None or Template.EMERGENCY_REFERRAL in templates:
+        return list(answers)
+    if check["template"] == Template.DANGER_CHECK and Template.CLARIFY_DANGER in templates:
         return list(answers)
     return [check, *answers]
 

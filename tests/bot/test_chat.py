@@ -148,13 +148,15 @@ def test_the_suicide_line_button_is_answered_at_once_without_the_dialogue_model(
         assert answer.referral.situation.concern is Concern.SELF_HARM
 
 
-def test_the_danger_check_is_not_added_to_an_answer_that_already_asks_or_refers() -> None:
+def test_the_danger_check_is_not_added_to_an_answer_that_already_asks_it_or_refers() -> None:
     check = danger_check(Danger.WEAPON)
     asked = [{"template": Template.CLARIFY_DANGER.value, "args": {}}]
     referred = [{"template": Template.EMERGENCY_REFERRAL.value, "args": {}}]
     other = [{"template": Template.ASK_ROLE.value, "args": {}}]
     assert with_check(check, asked) == asked and with_check(check, referred) == referred
     assert with_check(check, other) == [check, *other] and with_check(None, other) == other
+    self_harm = danger_check(Danger.SUICIDAL_INTENT)  # it gives the suicide line, which the model's does not
+    assert with_check(self_harm, asked) == [self_harm, *asked] and with_check(self_harm, referred) == referred
 
 
 def test_the_same_danger_check_is_not_asked_twice_in_a_conversation(tmp_path: Path) -> None:

@@ -73,3 +73,22 @@ def test_a_5000_character_message_is_answered_within_telegrams_limit(
     with caplog.at_level(logging.WARNING, logger="bot.telegram"):
         play(settings, scenario)
     assert not [r for r in caplog.records if r.name == "bot.telegram" and r.levelno >= logging.ERROR]
+
+
+def test_a_doubtful_message_is_asked_about_first_and_its_button_gives_the_suicide_line(
+    settings: Settings,
+) -> None:
+    async def scenario(harness: Harness) -> None:
+        parent = harness.person("nl-BE")
+        await parent.command("start")
+        text = "mijn dochter zegt al weken dat ze er niet meer wil zijn en vanavond wil ze niemand zien"
+        answer = await parent.say(text)
+        question = sent(answer)[0]
+        assert "1813" in question.text and "112" in question.text
+        suicide_line = title("button_suicidal_thoughts", Language.NL)
+        assert [b["text"] for b in question.buttons][:1] == [suicide_line]
+        referral = await parent.press(suicide_line)
+        _intro, cards, _summary = referral_parts(referral)
+        assert "Zelfmoordlijn 1813" in visible(cards[0]).split("\n")[0]
+
+    play(settings, scenario)
