@@ -483,6 +483,10 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         text: may_alarm(present & set(signals().groups), len(WORDS.findall(normalise(text))))
         for text, present in read.items()
     }
+    tells = {
+        text: tells_of_danger(present & set(signals().groups), len(WORDS.findall(normalise(text))))
+        for text, present in read.items()
+    }
     lines = []
     for left_out in (name for name in TRAINING_SETS if name.startswith("dev_")):
         kept = nlu + [
@@ -517,6 +521,13 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
         real = [
             (trained_model.probability(read[t], vector[t], close[t]), ruled[t], timely[t]) for t in ordinary
         ]
+        doubted = [  # the question when in doubt, as `reading` decides: (dangerous, real-style)
+            (d is not None, t in ordinary)
+            for t, d in [*sets[left_out], *((t, None) for t in ordinary)]
+            if _doubted(
+                trained_model.probability(read[t], vector[t], close[t]), ruled[t], timely[t], tells[t]
+            )
+        ]
         for threshold in thresholds:
 
             def alarm(p: float, rule: bool, now: bool, threshold: float = threshold) -> bool:
@@ -529,8 +540,22 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
                 f"{left_out} left out, threshold {threshold}: dangerous read {caught}/{sum(d for *_, d in scored)}, "
                 f"false alarms {alarms}/{sum(not d for *_, d in scored)}, real-style ordinary {real_alarms}/{len(real)}"
             )
+        lines.append(
+            f"{left_out} left out, asked when in doubt (from {DOUBT}): dangerous "
+            f"{sum(dangerous for dangerous, _ in doubted)}, harmless "
+            f"{sum(not dangerous and not real for dangerous, real in doubted)}, "
+            f"real-style ordinary {sum(real for _, real in doubted)}/{len(ordinary)}"
+        )
         lines.append(f"{left_out} left out, {_kinds_read(sets[left_out], with_kinds, first, index)}")
     return lines
+
+
+def _doubted(probability: float, ruled: bool, timely: bool, tells: bool) -> bool:
+    """Whether `reading` would doubt a message it does not read (at the shipped threshold)."""
+    if ruled and probability >= VETO:
+        return False
+    read = probability >= THRESHOLD and timely
+    return not read and probability >= DOUBT and tells
 
 
 def _kinds_read(
