@@ -257,7 +257,7 @@ class ChatService:
         notices: list[Mapping[str, Any]] = []
         sent = payload if payload is not None else (text or "")
         danger: Danger | None = None
-        check: Message | None = None  # the detector could not rule danger out: ask before Rasa's answer
+        doubt: Danger | None = None  # the detector could not rule this out: ask before Rasa's answer
         if payload is None:
             sent = sent.strip()
             if not sent:
@@ -266,8 +266,7 @@ class ChatService:
                 sent = sent[:MAX_TEXT]
                 notices.append(message(Template.TOO_LONG, args={"count": MAX_TEXT}))
             reading = weigh(sent)  # before anything else: safety first (docs/DESIGN.md section 6)
-            danger = reading.danger
-            check = danger_check(reading.doubt) if reading.doubt else None
+            danger, doubt = reading.danger, reading.doubt
             may_switch = not under_way or len(sent.split()) >= SWITCH_MIN_WORDS
             detected, other = read_language(sent, ours=may_switch)  # the wide detector once per message
             if other and danger is None:  # Turkish is not German: ask, in that language where we can
@@ -308,14 +307,14 @@ class ChatService:
                 self._keep_for_rasa(session, turn)
             reduced = self._degraded(payload, language, context, danger)
             return self._reply(
-                session, language, True, notices + self._checked(session, check, reduced, language, context)
+                session, language, True, notices + self._checked(session, doubt, reduced, language, context)
             )
         for answer in answers:
             if answer.get("template") == Template.LANGUAGE_CHANGED:
                 language = Language(answer.get("args", {}).get("language", language.value))
                 self._touch(session, language, chosen=True)
         return self._reply(
-            session, language, False, [*notices, *self._checked(session, check, answers, language, context)]
+            session, language, False, [*notices, *self._checked(session, doubt, answers, language, context)]
         )
 
     def _keep_for_rasa(self, session: str, turn: tuple[str, dict[str, Any]]) -> None:
@@ -375,35 +374,33 @@ class ChatService:
     def _checked(
         self,
         session: str,
-        check: Message | None,
+        doubt: Danger | None,
         answers: Sequence[Mapping[str, Any]],
         language: Language,
         context: dict[str, Any],
     ) -> list[Mapping[str, Any]]:
-        """`answers`, led by the danger check if they do not ask about danger already and this session was not
-        shown that question before. The self-harm question gives the number of the suicide line."""
-        shown = self.checked.get(session, set())
-        if check is None or check["template"] in shown:
+        """`answers`, led by the danger check for `doubt` if they do not ask about danger already and this
+        session was not shown that question before."""
+        if doubt is None:
             return list(answers)
-        led = with_check(check, answers)
-        if led[:1] != [check]:
-            return led
-        self.checked.pop(session, None)
-        self.checked[session] = shown | {check["template"]}  # the most recent session last
-        while len(self.checked) > MAX_CHECKED_SESSIONS:
-            del self.checked[next(iter(self.checked))]
-        if check["template"] == Template.DANGER_CHECK_SELF_HARM:
-            number = self._suicide_line(language, context)
-            led[0] = {**check, "args": {"number": number}} if number else danger_check(Danger.ATTACK_PLAN)
+        check = danger_check(
+            doubt, self._suicide_line(language, context) if doubt in SELF_HARM_KINDS else None
+        )
+        shown = self.checked.get(session, set())
+        led = list(answers) if check["template"] in shown else with_check(check, answers)
+        if led[:1] == [check]:
+            self.checked.pop(session, None)
+            self.checked[session] = shown | {check["template"]}  # the most recent session last
+            while len(self.checked) > MAX_CHECKED_SESSIONS:
+                del self.checked[next(iter(self.checked))]
         return led
 
     def _suicide_line(self, language: Language, context: dict[str, Any]) -> str | None:
         """The phone number the self-harm reply puts first, from the map."""
-        referred = self._danger_referral(Danger.SUICIDAL_INTENT, language, context)
-        for item in referred.get("referral", {}).get("services", []):
-            service = self.directory.services.get(item["id"])
-            if service is not None and item["id"] != "emergency-112" and service.channels.phones:
-                return str(service.channels.phones[0].number)
+        situation = self._danger_situation(Danger.SUICIDAL_INTENT, language, context)
+        for item in route(situation, dt.datetime.now(dt.UTC), self.directory).referrals:
+            if item.service.id != "emergency-112" and item.service.channels.phones:
+                return str(item.service.channels.phones[0].number)
         return None
 
     async def forget(self, session: str) -> bool:
@@ -455,15 +452,19 @@ class ChatService:
     ) -> Mapping[str, Any]:
         """The emergency reply for `danger`, routed here from the map: 112 and 101 first, or, for talk of
         wanting to die, the suicide line first."""
-        situation = Situation(
+        now = dt.datetime.now(dt.UTC)
+        situation = self._danger_situation(danger, language, context)
+        return referral(route(situation, now, self.directory), Template.EMERGENCY_REFERRAL, at=now)
+
+    @staticmethod
+    def _danger_situation(danger: Danger, language: Language, context: dict[str, Any]) -> Situation:
+        return Situation(
             role=_role(context.get("role")),
             concern=Concern(IMPLIED_CONCERN.get(danger, Concern.RADICALISATION.value)),
             urgency=Urgency.ROUTINE if danger in NOT_EMERGENCIES else Urgency.EMERGENCY,
             municipality=_municipality(context.get("municipality")),
             language=language,
         )
-        now = dt.datetime.now(dt.UTC)
-        return referral(route(situation, now, self.directory), Template.EMERGENCY_REFERRAL, at=now)
 
     def _degraded(
         self, payload: str | None, language: Language, context: dict[str, Any], danger: Danger | None = None
@@ -492,12 +493,14 @@ class ChatService:
         return [message(Template.DEGRADED, Asks.CONCERN, concern_buttons()), referral(main_lines, at=now)]
 
 
-def danger_check(doubt: Danger) -> Message:
+def danger_check(doubt: Danger, suicide_line: str | None = None) -> Message:
     """Is someone in danger right now? Asked when the detector could not rule out `doubt`: 112 in the
-    question, and a button each for the emergency numbers and the suicide line, the likelier first."""
+    question, and a button each for the emergency numbers and the suicide line, the likelier first. A doubt
+    of self-harm gives the `suicide_line`'s number first (without one, the general question is asked)."""
     emergency = intent_button("emergency")
-    if doubt in SELF_HARM_KINDS:
-        return message(Template.DANGER_CHECK_SELF_HARM, buttons=[SUICIDAL_THOUGHTS_BUTTON, emergency])
+    if doubt in SELF_HARM_KINDS and suicide_line:
+        buttons = [SUICIDAL_THOUGHTS_BUTTON, emergency]
+        return message(Template.DANGER_CHECK_SELF_HARM, buttons=buttons, args={"number": suicide_line})
     return message(Template.DANGER_CHECK, buttons=[emergency, SUICIDAL_THOUGHTS_BUTTON])
 
 

@@ -155,7 +155,7 @@ def test_the_danger_check_is_not_added_to_an_answer_that_already_asks_it_or_refe
     other = [{"template": Template.ASK_ROLE.value, "args": {}}]
     assert with_check(check, asked) == asked and with_check(check, referred) == referred
     assert with_check(check, other) == [check, *other] and with_check(None, other) == other
-    self_harm = danger_check(Danger.SUICIDAL_INTENT)  # it gives the suicide line, which the model's does not
+    self_harm = danger_check(Danger.SUICIDAL_INTENT, "1813")  # the suicide line, which the model's lacks
     assert with_check(self_harm, asked) == [self_harm, *asked] and with_check(self_harm, referred) == referred
 
 
