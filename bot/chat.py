@@ -57,7 +57,9 @@ MAX_TEXT = 4000
 SWITCH_MIN_WORDS = 8
 MAX_UNSENT = 20  # turns kept per session while Rasa is down
 MAX_UNSENT_SESSIONS = 1000
-MAX_CHECKED_SESSIONS = 10_000  # sessions whose danger checks are remembered (in memory, oldest dropped first)
+MAX_CHECKED_SESSIONS = (
+    10_000  # sessions whose danger checks are held in memory while the store cannot be written
+)
 
 
 @dataclass
@@ -204,6 +206,7 @@ class ChatService:
         self.unsent: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.replayed: set[int] = set()  # kept turns Rasa has, which the store could not drop
         # The danger checks each session was shown: the same question is not asked twice in a conversation.
+        # They are kept in the session store, or here while it cannot be written.
         self.checked: dict[str, set[str]] = {}
         self.renderer = Renderer(directory)
 
@@ -386,14 +389,37 @@ class ChatService:
         check = danger_check(
             doubt, self._suicide_line(language, context) if doubt in SELF_HARM_KINDS else None
         )
-        shown = self.checked.get(session, set())
-        led = list(answers) if check["template"] in shown else with_check(check, answers)
+        template = check["template"]
+        shown = template in self._shown_checks(session)
+        led = list(answers) if shown else with_check(check, answers)
         if led[:1] == [check]:
-            self.checked.pop(session, None)
-            self.checked[session] = shown | {check["template"]}  # the most recent session last
-            while len(self.checked) > MAX_CHECKED_SESSIONS:
-                del self.checked[next(iter(self.checked))]
+            self._record_check(session, template)
         return led
+
+    def _shown_checks(self, session: str) -> set[str]:
+        shown = self.checked.get(session, set())
+        try:
+            return shown | self.store.shown_checks(session)
+        except SQLAlchemyError as error:
+            log.warning(
+                "session store unreadable (%s): danger checks known from memory", type(error).__name__
+            )
+            return shown
+
+    def _record_check(self, session: str, template: str) -> None:
+        """Keep that the session was shown the check: in the session store, or in memory while it cannot
+        be written (or holds no row for the session)."""
+        try:
+            if self.store.record_check(session, template):
+                return
+        except SQLAlchemyError as error:
+            log.warning(
+                "session store unwritable (%s): the danger check is kept in memory", type(error).__name__
+            )
+        shown = self.checked.pop(session, set())
+        self.checked[session] = shown | {template}  # the most recent session last
+        while len(self.checked) > MAX_CHECKED_SESSIONS:
+            del self.checked[next(iter(self.checked))]
 
     def _suicide_line(self, language: Language, context: dict[str, Any]) -> str | None:
         """The phone number the self-harm reply puts first, from the map."""

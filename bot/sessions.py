@@ -1,5 +1,5 @@
-"""What the bot keeps per conversation: language and feedback, under a pseudonymous id, for a limited time;
-and, while Rasa cannot be reached, the turns it has not had yet."""
+"""What the bot keeps per conversation: language, feedback and the danger checks it was shown, under a
+pseudonymous id, for a limited time; and, while Rasa cannot be reached, the turns it has not had yet."""
 
 from __future__ import annotations
 
@@ -31,6 +31,17 @@ class Feedback(Base):
     session_id: Mapped[str] = mapped_column(ForeignKey("chat_session.id", ondelete="CASCADE"), index=True)
     helpful: Mapped[bool]
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ShownCheck(Base):
+    """A danger check the conversation was shown: the same question is not asked twice, across restarts and
+    bot workers. Its template only, no text."""
+
+    __tablename__ = "chat_shown_check"
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("chat_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    template: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class PendingTurn(Base):
@@ -91,6 +102,22 @@ class SessionStore:
             if session.get(ChatSession, session_id) is not None:
                 session.add(Feedback(session_id=session_id, helpful=helpful, at=self._now()))
 
+    def shown_checks(self, session_id: str) -> set[str]:
+        """The templates of the danger checks the session was shown."""
+        with Session(self.engine) as session:
+            return set(
+                session.scalars(select(ShownCheck.template).where(ShownCheck.session_id == session_id))
+            )
+
+    def record_check(self, session_id: str, template: str) -> bool:
+        """Keep that the session was shown this danger check; False when the session is not stored."""
+        with Session(self.engine) as session, session.begin():
+            if session.get(ChatSession, session_id) is None:
+                return False
+            if session.get(ShownCheck, (session_id, template)) is None:
+                session.add(ShownCheck(session_id=session_id, template=template))
+            return True
+
     def keep_turn(self, session_id: str, text: str, context: dict[str, Any], most: int) -> bool:
         """Keep a turn for Rasa, at most `most` per session; False when the session has that many."""
         with Session(self.engine) as session, session.begin():
@@ -122,6 +149,7 @@ class SessionStore:
         with Session(self.engine) as session, session.begin():
             session.execute(delete(PendingTurn).where(PendingTurn.session_id == session_id))
             session.execute(delete(Feedback).where(Feedback.session_id == session_id))
+            session.execute(delete(ShownCheck).where(ShownCheck.session_id == session_id))
             session.execute(delete(ChatSession).where(ChatSession.id == session_id))
 
     def expired(self) -> list[str]:

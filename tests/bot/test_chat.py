@@ -171,6 +171,9 @@ def test_the_same_danger_check_is_not_asked_twice_in_a_conversation(tmp_path: Pa
 
     assert first_template(departure) == Template.DANGER_CHECK
     assert first_template(departure) == Template.DEGRADED  # asked already: the answer comes at once
+    restarted = ChatService(service.directory, service.store, RasaClient(NOBODY), 30)
+    reply = asyncio.run(restarted.handle("s13", text=departure, locale=Language.NL))
+    assert reply.messages[0].template == Template.DEGRADED  # kept in the store: not asked after a restart
     assert first_template(dying) == Template.DANGER_CHECK_SELF_HARM  # another question: asked
     asyncio.run(service.forget("s13"))
     assert first_template(departure) == Template.DANGER_CHECK  # a new conversation

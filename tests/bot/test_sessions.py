@@ -6,11 +6,11 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.chat import ChatService, RasaClient
-from bot.sessions import SEEN_PRECISION, ChatSession, SessionStore, pseudonym
+from bot.sessions import SEEN_PRECISION, Base, ChatSession, SessionStore, pseudonym
 from referral_map import db
 from referral_map.routing import default_directory
 
@@ -99,4 +99,44 @@ def test_kept_turns_are_capped_read_in_order_and_forgotten(tmp_path: Path) -> No
     assert [text for _, text, _ in store.kept_turns("s")] == ["tweede"]
     store.forget("s")
     assert store.kept_turns("s") == [] and store.sessions_with_kept_turns() == set()
+    engine.dispose()
+
+
+def test_shown_danger_checks_are_kept_per_session_and_forgotten(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    store = SessionStore(engine, dt.timedelta(days=30))
+    assert not store.record_check("unknown", "danger_check")  # no session stored: not kept here
+    store.touch("s", "nl")
+    store.touch("other", "nl")
+    assert store.record_check("s", "danger_check") and store.record_check("s", "danger_check")
+    store.record_check("s", "danger_check_self_harm")
+    store.record_check("other", "danger_check")
+    assert store.shown_checks("s") == {"danger_check", "danger_check_self_harm"}
+    store.forget("s")
+    assert store.shown_checks("s") == set() and store.shown_checks("other") == {"danger_check"}
+    engine.dispose()
+
+
+def test_forget_leaves_no_row_of_the_session_in_any_table_of_the_store(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    store = SessionStore(engine, dt.timedelta(days=30))
+    store.touch("s", "nl")
+    store.record_feedback("s", helpful=True)
+    store.record_check("s", "danger_check")
+    store.keep_turn("s", "kanarie", {}, most=5)
+    tables = Base.metadata.sorted_tables
+    key = {table.name: table.c.id if table.name == "chat_session" else table.c.session_id for table in tables}
+    with engine.connect() as connection:
+        held = {
+            name: connection.execute(select(func.count()).where(column == "s")).scalar()
+            for name, column in key.items()
+        }
+    assert all(held.values()), held  # every table held something of the session
+    store.forget("s")
+    with engine.connect() as connection:
+        held = {
+            name: connection.execute(select(func.count()).where(column == "s")).scalar()
+            for name, column in key.items()
+        }
+    assert not any(held.values()), held
     engine.dispose()

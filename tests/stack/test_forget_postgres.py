@@ -1,5 +1,5 @@
-"""/forget on PostgreSQL (the scaled mode's database): the bot's sessions and feedback and Rasa's tracker
-store, both on PostgreSQL on loopback, hold nothing of the user afterwards."""
+"""/forget on PostgreSQL (the scaled mode's database): the bot's sessions, feedback and shown danger checks
+and Rasa's tracker store, both on PostgreSQL on loopback, hold nothing of the user afterwards."""
 
 from __future__ import annotations
 
@@ -66,10 +66,12 @@ def test_forget_empties_every_store_on_postgresql(postgres_stack: Stack, tmp_pat
     async def scenario() -> bool:
         await chat.handle(session, text=CANARY, locale=Language.NL)
         await chat.handle(session, payload=payloads.FEEDBACK_HELPFUL, locale=Language.NL)
+        assert chat.store.record_check(session, "danger_check")  # as when the bot asked about danger
         held = (
             count("SELECT count(*) FROM events WHERE sender_id = :session", session),
             count("SELECT count(*) FROM chat_session WHERE id = :session", session),
             count("SELECT count(*) FROM chat_feedback WHERE session_id = :session", session),
+            count("SELECT count(*) FROM chat_shown_check WHERE session_id = :session", session),
         )
         assert all(held), f"nothing to forget: {held}"
         assert count(
@@ -87,4 +89,5 @@ def test_forget_empties_every_store_on_postgresql(postgres_stack: Stack, tmp_pat
     )
     assert count("SELECT count(*) FROM chat_session WHERE id = :session", session) == 0
     assert count("SELECT count(*) FROM chat_feedback WHERE session_id = :session", session) == 0
+    assert count("SELECT count(*) FROM chat_shown_check WHERE session_id = :session", session) == 0
     engine.dispose()
