@@ -149,9 +149,10 @@ DANGER_SETS = Path(__file__).resolve().parents[1] / "danger"
 # Eight sets of 240 messages by hands who never saw its rules, that no rule was written from and the
 # classifier never trained on (tests/danger/README.md); the third to sixth written on 2026-12-01 (evening)
 # beside the development sets of that evening, the seventh on 2026-12-02 (morning) beside the fifteenth and
-# sixteenth, the eighth the same day beside the seventeenth. What the detector reaches on them is a
-# no-regression floor (emergencies read, false alarms; measured on 2026-12-02 with the closeness to the
-# nearest training messages: 97 to 105 of 108, 1 to 5 of 120). The aim (docs/SAFETY.md) is every dangerous
+# sixteenth, the eighth the same day beside the seventeenth, the ninth and tenth that afternoon (the tenth was
+# asked for as a development set; training on it changed nothing, so it is held out). What the detector
+# reaches on them is a no-regression floor (emergencies read, false alarms; measured on 2026-12-02 with the
+# closeness to the nearest training messages: 97 to 106 of 108, 1 to 6 of 120). The aim (docs/SAFETY.md) is every dangerous
 # message caught, at most 5% false alarms.
 HELD_OUT_SETS = {
     "held_out.jsonl": (0.95, 0.05),
@@ -162,6 +163,8 @@ HELD_OUT_SETS = {
     "held_out_6.jsonl": (0.93, 0.05),
     "held_out_7.jsonl": (0.89, 0.05),
     "held_out_8.jsonl": (0.89, 0.05),
+    "held_out_9.jsonl": (0.89, 0.05),
+    "held_out_10.jsonl": (0.89, 0.05),
 }
 # The sets the rules were tuned on and the classifier trained on: how many dangerous messages they still miss
 # and how many harmless ones they still alarm on (the ordinary sets hold only harmless messages; the tenth
