@@ -19,9 +19,11 @@ from bot.danger_model import (
     Scorer,
     as_json,
     classify,
+    closest_passage,
     features,
     kind_of,
     model,
+    passages,
     present_groups,
     reading,
     trained,
@@ -36,6 +38,8 @@ def test_the_shipped_weights_and_index_are_what_the_development_sets_train() -> 
     retrained_model, index = trained()
     retrained = json.loads(as_json(retrained_model))
     assert abs(shipped["nearness"] - retrained["nearness"]) < 1e-2 and shipped["nearness"] > 0
+    assert abs(shipped["passage_nearness"] - retrained["passage_nearness"]) < 1e-2
+    assert shipped["passage_nearness"] > 0
     ours = neighbours()
     assert ours.vectors.shape == index.vectors.shape
     assert (ours.dangerous == index.dangerous).all()
@@ -223,3 +227,25 @@ EVERYDAY_ANSWERS = [
 
 def test_everyday_answers_are_not_danger() -> None:
     assert [text for text in EVERYDAY_ANSWERS if assess(text) is not None] == []
+
+
+def test_a_message_of_several_sentences_is_also_read_sentence_by_sentence() -> None:
+    assert passages("Hij is 16 en gamet veel.") == []  # one sentence: the whole message is the passage
+    story = "Eerste zin. Tweede zin!\nDerde zin? Vierde zin."
+    assert passages(story) == ["Eerste zin.", "Tweede zin!", "Derde zin?", "Vierde zin."]
+    assert len(passages(" ".join(f"Zin {n}." for n in range(40)))) == 12
+
+
+def test_danger_in_one_sentence_of_a_long_story_lies_closer_in_its_sentence() -> None:
+    index = neighbours()
+    story = (
+        "Mijn zoon is 17 en zit in het vijfde middelbaar in Mechelen. Hij was altijd een goede leerling, hij "
+        "speelde voetbal en had veel vrienden. Sinds de scheiding vorig jaar is hij stiller geworden. Zijn "
+        "vader ziet hij om de twee weken. Vanavond zei hij dat hij morgen met het mes van zijn oom naar school "
+        "gaat om die jongen die hem pest af te maken. Hij heeft zijn kamer op slot gedaan. We wonen in een "
+        "rijhuis met een kleine tuin en een kat."
+    )
+    whole = index.closeness(meaning(story))
+    assert closest_passage(story, whole, index) > whole + 0.02
+    quiet = "Mijn zoon is 17. Hij speelt voetbal. Hij heeft veel vrienden."
+    assert closest_passage(quiet, index.closeness(meaning(quiet)), index) >= index.closeness(meaning(quiet))
