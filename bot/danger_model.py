@@ -8,7 +8,7 @@ negation), and so is each word and each pair of neighbouring words, cut to their
 "vertrekt", "vertrek" and "vertrokken" meet, in every language alike, and so is what the whole message means,
 as a multilingual sentence encoder reads it (`bot/meaning.py`): danger told in words no training message used;
 and how much closer that meaning lies to the dangerous training messages than to the harmless ones
-(`bot/neighbours.py`). A logistic regression weighs them, trained on the development sets of `tests/danger/`
+(`bot/neighbours.py`), for the whole message and for its closest sentence. A logistic regression weighs them, trained on the development sets of `tests/danger/`
 (dangerous and harmless-but-alarming messages), the ordinary worried messages there, and the NLU training
 examples (the `emergency` intent as danger; every other intent, but for the three that mix danger with talk of
 it, as ordinary messages). A second regression over the same features says whether a message read as danger is
