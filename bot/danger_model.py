@@ -271,6 +271,8 @@ def reading(
     probability = chosen.probability(read, vector, closeness, passage_closeness)
     if ruled is not None and probability >= chosen.veto:
         return Reading(self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector))
+    if ruled in SELF_HARM_KINDS:  # talk of dying the words all but rule out is asked about, never passed over
+        return Reading(None, doubt=ruled)
     if probability < DOUBT or not tells_of_danger(present, len(WORDS.findall(normalise(text)))):
         return Reading(None)
     kind = self_harm_or_not(kind_of(present), present, read, chosen, by_rule=False, vector=vector)

@@ -129,7 +129,7 @@ def test_a_message_the_detector_cannot_rule_out_is_asked_about_danger_first(tmp_
 
 def test_a_doubt_of_self_harm_gives_the_suicide_line_first(tmp_path: Path) -> None:
     service = chat_service(tmp_path)
-    text = "mijn dochter zegt al weken dat ze er niet meer wil zijn en vanavond wil ze niemand zien"
+    text = "mijn dochter denkt aan zelfmoord"
     reply = asyncio.run(service.handle("s11", text=text, locale=Language.NL))
     check = reply.messages[0]
     assert check.template == Template.DANGER_CHECK_SELF_HARM and "112" in check.text
@@ -164,7 +164,7 @@ def test_the_same_danger_check_is_not_asked_twice_in_a_conversation(tmp_path: Pa
     departure = (
         "hij heeft zijn rugzak gepakt en zijn paspoort is weg, hij zegt dat hij volgende maand vertrekt"
     )
-    dying = "mijn dochter zegt al weken dat ze er niet meer wil zijn en vanavond wil ze niemand zien"
+    dying = "mijn dochter denkt aan zelfmoord"
 
     def first_template(text: str) -> str:
         return asyncio.run(service.handle("s13", text=text, locale=Language.NL)).messages[0].template

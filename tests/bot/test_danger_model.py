@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from bot.danger import assess, findings
+from bot.danger import assess, findings, weigh
 from bot.danger_model import (
     DANGER_SETS,
     DOUBT,
@@ -16,6 +16,7 @@ from bot.danger_model import (
     WEIGHTS,
     WORD_PREFIX,
     Model,
+    Reading,
     Scorer,
     as_json,
     classify,
@@ -148,6 +149,19 @@ def test_a_rule_the_words_all_but_rule_out_is_dropped() -> None:
     unsure = Model(bias=0.0, weights={}, threshold=THRESHOLD)  # probability 0.5: above the veto
     assert classify("x", never, ruled=Danger.WEAPON) is None
     assert classify("x", unsure, ruled=Danger.WEAPON) is Danger.WEAPON
+
+
+def test_talk_of_dying_the_words_all_but_rule_out_is_asked_about_not_dropped() -> None:
+    never = Model(bias=-10.0, weights={}, threshold=THRESHOLD)
+    assert reading("x", never, ruled=Danger.SUICIDAL_INTENT) == Reading(None, doubt=Danger.SUICIDAL_INTENT)
+    assert reading("x", never, ruled=Danger.SUICIDE_RISK_NOW).doubt is Danger.SUICIDE_RISK_NOW
+    for plain in ("mijn dochter denkt aan zelfmoord", "mijn zoon zegt dat hij dood wil"):
+        assert Danger.SUICIDAL_INTENT in (weigh(plain).danger, weigh(plain).doubt), plain
+
+
+def test_wanting_to_die_said_with_a_negation_is_read() -> None:
+    for text in ("my daughter doesn't want to live anymore", "ma fille ne veut plus vivre"):
+        assert weigh(text).danger is Danger.SUICIDAL_INTENT, text
 
 
 def test_the_words_say_whether_danger_is_self_harm() -> None:

@@ -81,7 +81,7 @@ def test_a_doubtful_message_is_asked_about_first_and_its_button_gives_the_suicid
     async def scenario(harness: Harness) -> None:
         parent = harness.person("nl-BE")
         await parent.command("start")
-        text = "mijn dochter zegt al weken dat ze er niet meer wil zijn en vanavond wil ze niemand zien"
+        text = "mijn dochter zegt dat ze het niet meer ziet zitten en vanavond wil ze niemand zien"
         answer = await parent.say(text)
         question = sent(answer)[0]
         assert "1813" in question.text and "112" in question.text
