@@ -57,9 +57,8 @@ MAX_TEXT = 4000
 SWITCH_MIN_WORDS = 8
 MAX_UNSENT = 20  # turns kept per session while Rasa is down
 MAX_UNSENT_SESSIONS = 1000
-MAX_CHECKED_SESSIONS = (
-    10_000  # sessions whose danger checks are held in memory while the store cannot be written
-)
+# Sessions whose danger checks are held in memory while the session store cannot be written.
+MAX_CHECKED_SESSIONS = 10_000
 
 
 @dataclass
