@@ -63,6 +63,17 @@ DANGER = [
     # talk of wanting to die, without an acute sign
     ("nl", "mijn dochter zegt al weken dat ze niet meer wil leven", Danger.SUICIDAL_INTENT),
     ("fr", "mon fils m'a dit qu'il voulait se suicider", Danger.SUICIDAL_INTENT),
+    # a passive wish to die, in the words people use for it
+    ("de", "meine Tochter sagt, sie wünschte, sie wäre tot", Danger.SUICIDAL_INTENT),
+    ("fr", "mon fils répète qu'il est fatigué de vivre", Danger.SUICIDAL_INTENT),
+    ("en", "he keeps saying it would be easier for everyone if he wasn't here", Danger.SUICIDAL_INTENT),
+    ("nl", "ze zegt dat het beter zou zijn als ze er ni meer was", Danger.SUICIDAL_INTENT),
+    # a young child gone, minutes ago
+    ("nl", "mijn zoontje van 6 is weg in het park, we vinden hem nergens", Danger.MISSING_CHILD),
+    ("de", "unsere Tochter ist seit einer halben Stunde verschwunden", Danger.MISSING_CHILD),
+    # a threat to a class, and someone heard being hurt
+    ("fr", "dans le groupe de la classe: si tu tiens à ta vie, ne viens pas demain", Danger.SCHOOL_THREAT),
+    ("en", "next door a woman is screaming for help and something just smashed", Danger.VIOLENCE_NOW),
     # violence now
     ("fr", "il est en train de frapper sa soeur, venez vite", Danger.VIOLENCE_NOW),
     ("en", "someone is shooting outside the youth centre", Danger.VIOLENCE_NOW),
@@ -86,6 +97,10 @@ NO_DANGER = [
     ("en", "he was missing school a lot last year"),
     ("de", "er hat vor zwei Jahren gesagt, dass er nach Syrien will"),
     ("fr", "il dit que les attentats étaient mérités, je ne sais pas quoi en penser"),
+    ("de", "sie trägt jetzt Kopftuch und sagt, sie will näher bei Gott sein"),
+    ("en", "try not to wake up the baby when you come home"),
+    ("en", "our son went missing for 20 minutes at the fair, we found him at the entrance with an ice cream"),
+    ("en", "her status says 'tired of being alive', it's a line from an emo song her friends love"),
 ]
 
 
