@@ -60,6 +60,8 @@ TRAINING_SETS = (
     "dev_cases_15.jsonl",
     "dev_cases_16.jsonl",
     "dev_cases_17.jsonl",
+    "dev_cases_18.jsonl",
+    "dev_cases_19.jsonl",
     "ordinary_1.jsonl",
     "ordinary_2.jsonl",
     "ordinary_3.jsonl",
@@ -539,6 +541,7 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
     nlu = nlu_texts()
     nlu_self_harm = nlu_self_harm_texts()
     sets = {name: [(str(c["text"]), c["danger"]) for c in _cases(name)] for name in TRAINING_SETS}
+    ids = {str(c["text"]): str(c["id"]) for name in TRAINING_SETS for c in _cases(name)}
     read = {text: features(text) for cases in sets.values() for text, _ in cases} | {
         t: features(t) for t in ordinary
     }
@@ -639,6 +642,14 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
             f"real-style ordinary {sum(real for _, real in doubted)}/{len(ordinary)}"
         )
         lines.append(f"{left_out} left out, {_kinds_read(sets[left_out], with_kinds, first, index)}")
+        unreached = [  # neither read at the shipped threshold nor asked about: the messages to read next
+            f"{ids[t]} ({d}, {p:.2f})"
+            for (p, rule, now, dangerous), (t, d) in zip(scored, sets[left_out], strict=True)
+            if dangerous
+            and not ((rule and p >= VETO) or (p >= THRESHOLD and now))
+            and not _doubted(p, rule, now, tells[t])
+        ]
+        lines.append(f"{left_out} left out, neither read nor asked: {', '.join(unreached) or 'none'}")
     return lines
 
 

@@ -74,6 +74,27 @@ DANGER = [
     # a threat to a class, and someone heard being hurt
     ("fr", "dans le groupe de la classe: si tu tiens à ta vie, ne viens pas demain", Danger.SCHOOL_THREAT),
     ("en", "next door a woman is screaming for help and something just smashed", Danger.VIOLENCE_NOW),
+    # a veiled announcement with a date, what was seen of the preparations, a warning to one friend
+    (
+        "fr",
+        "mon frère a mis en story 'samedi toute la ville va parler de nous' avec un sablier",
+        Danger.ATTACK_PLAN,
+    ),
+    (
+        "nl",
+        "een man vroeg hoe laat de joodse scholen uitgaan en waar de politie staat. hij zei: volgende week is het hun beurt",
+        Danger.ATTACK_PLAN,
+    ),
+    (
+        "de",
+        "mein Enkel hat Schlagstöcke im Kofferraum und sagt, am Samstag räumen sie beim Konzert auf",
+        Danger.ATTACK_PLAN,
+    ),
+    (
+        "en",
+        "right now two older boys have a belt around his neck in the toilets and he can't breathe",
+        Danger.VIOLENCE_NOW,
+    ),
     # violence now
     ("fr", "il est en train de frapper sa soeur, venez vite", Danger.VIOLENCE_NOW),
     ("en", "someone is shooting outside the youth centre", Danger.VIOLENCE_NOW),
@@ -101,6 +122,9 @@ NO_DANGER = [
     ("en", "try not to wake up the baby when you come home"),
     ("en", "our son went missing for 20 minutes at the fair, we found him at the entrance with an ice cream"),
     ("en", "her status says 'tired of being alive', it's a line from an emo song her friends love"),
+    ("en", "my brother took my charger again, I'm going to kill him 😤 sorry wrong chat"),
+    ("en", "the school told us not to come in on friday because of the strike"),
+    ("en", "my daughter carries pepper spray when she walks home from the concert on saturday"),
 ]
 
 
@@ -182,6 +206,7 @@ HELD_OUT_SETS = {
     "held_out_8.jsonl": (0.89, 0.05),
     "held_out_9.jsonl": (0.89, 0.05),
     "held_out_10.jsonl": (0.89, 0.05),
+    "held_out_11.jsonl": (0.89, 0.05),
 }
 # The sets the rules were tuned on and the classifier trained on: how many dangerous messages they still miss
 # and how many harmless ones they still alarm on (the ordinary sets hold only harmless messages; the tenth
@@ -205,6 +230,8 @@ DEVELOPMENT = {
     "dev_cases_15.jsonl": (1, 0),
     "dev_cases_16.jsonl": (0, 0),
     "dev_cases_17.jsonl": (1, 0),
+    "dev_cases_18.jsonl": (0, 0),
+    "dev_cases_19.jsonl": (0, 0),
     "ordinary_1.jsonl": (0, 0),
     "ordinary_2.jsonl": (0, 0),
     "ordinary_3.jsonl": (0, 0),

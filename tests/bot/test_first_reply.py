@@ -111,6 +111,7 @@ HELD_OUT_OTHERS_SELF_HARM_REPLY_CEILING = 0.08
         "held_out_8.jsonl",
         "held_out_9.jsonl",
         "held_out_10.jsonl",
+        "held_out_11.jsonl",
     ],
 )
 def test_held_out_danger_sets_through_the_product(http_api: str, name: str) -> None:
