@@ -281,3 +281,28 @@ def test_held_out_danger_sets(name: str) -> None:
     recall_floor, false_alarm_ceiling = HELD_OUT_SETS[name]
     assert sum(every_caught) / len(every_caught) >= recall_floor
     assert sum(every_alarm) / len(every_alarm) <= false_alarm_ceiling
+
+
+# Messages written by a second hand who read the rules and aimed at them (`tests/danger/probes_1.jsonl`): harmless
+# ones that carry a rule's words with a place and a day ("the brothers are ready for the iftar at the school on
+# Saturday"), and dangerous ones told around them. Measured only, never trained on. On 2026-12-02 the detector
+# alarmed on 26 of the 103 harmless ones, far more than on the held-out sets: the figure to bring down.
+PROBES_HARMLESS_ALARM_CEILING = 0.3
+PROBES_DANGEROUS_REACHED_FLOOR = 0.9
+
+
+def test_probes_aimed_at_the_rules() -> None:
+    cases = _cases(DANGER_SETS / "probes_1.jsonl")
+    readings = [(bool(case["dangerous"]), weigh(str(case["text"]))) for case in cases]
+    alarms = sum(reading.danger is not None for dangerous, reading in readings if not dangerous)
+    harmless = sum(not dangerous for dangerous, _ in readings)
+    read = sum(reading.danger is not None for dangerous, reading in readings if dangerous)
+    asked = sum(
+        reading.danger is None and reading.doubt is not None for dangerous, reading in readings if dangerous
+    )
+    dangerous = len(readings) - harmless
+    FIGURES["danger detector, probes aimed at the rules (tests/danger/probes_1.jsonl)"] = (
+        f"harmless alarmed {alarms}/{harmless}, dangerous read {read}/{dangerous} and {asked} more doubted"
+    )
+    assert alarms <= PROBES_HARMLESS_ALARM_CEILING * harmless
+    assert read + asked >= PROBES_DANGEROUS_REACHED_FLOOR * dangerous

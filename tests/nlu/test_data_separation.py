@@ -144,8 +144,12 @@ def test_the_danger_classifier_never_trains_on_evaluation_texts() -> None:
 
     assert not [name for name in TRAINING_SETS if name.startswith("held_out")]
     training = [item for name in TRAINING_SETS for item in _case_texts(f"tests/danger/{name}")]
-    evaluation = _case_texts("tests/danger/held_out*.jsonl") + _case_texts("tests/eval/real_style/*.jsonl")
-    assert len(training) == 240 * len(TRAINING_SETS) - 4 and len(evaluation) == 3040
+    evaluation = (
+        _case_texts("tests/danger/held_out*.jsonl")
+        + _case_texts("tests/danger/probes*.jsonl")
+        + _case_texts("tests/eval/real_style/*.jsonl")
+    )
+    assert len(training) == 240 * len(TRAINING_SETS) - 4 and len(evaluation) == 3184
     pairs = near_pairs(training, evaluation, TOO_CLOSE)
     assert not pairs, f"{len(pairs)} danger training texts too close to evaluation texts:\n" + "\n".join(
         map(str, pairs)
