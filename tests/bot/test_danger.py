@@ -261,36 +261,47 @@ def _reading(text: str) -> Reading:
     return weigh(text)
 
 
-@pytest.mark.parametrize("name", HELD_OUT_SETS)
-def test_held_out_danger_sets(name: str) -> None:
-    caught: dict[str, list[bool]] = {}
-    alarmed: dict[str, list[bool]] = {}
-    talk: dict[str, list[bool]] = {}
-    doubted: dict[str, list[bool]] = {}  # not read, but asked about: "is someone in danger right now?"
+def _outcomes(name: str) -> list[tuple[str, str, bool, bool]]:
+    """Per message of a held-out set: its language; its kind ("emergencies", "talk" of wanting to die, or
+    "harmless"); whether the detector read it (an emergency as one, talk or a harmless message as any danger);
+    and whether it was doubted: not read, but asked about ("is someone in danger right now?")."""
+    outcomes = []
     for case in _cases(DANGER_SETS / name):
         reading = _reading(str(case["text"]))
         found = reading.danger
-        is_alarm = found is not None and found not in NOT_EMERGENCIES
         expected = danger_of(case["danger"])
-        if expected is not None and expected not in NOT_EMERGENCIES:
-            caught.setdefault(str(case["lang"]), []).append(is_alarm)
-        elif expected is not None:
-            talk.setdefault(str(case["lang"]), []).append(found is not None)
+        if expected is None:
+            kind, hit = "harmless", found is not None
+        elif expected not in NOT_EMERGENCIES:
+            kind, hit = "emergencies", found is not None and found not in NOT_EMERGENCIES
         else:
-            alarmed.setdefault(str(case["lang"]), []).append(found is not None)
-        kind = "emergencies" if expected not in NOT_EMERGENCIES else "talk"
-        doubted.setdefault(kind if expected else "harmless", []).append(reading.doubt is not None)
-    every_caught = [hit for hits in caught.values() for hit in hits]
-    every_alarm = [hit for hits in alarmed.values() for hit in hits]
-    for language in sorted(caught):
+            kind, hit = "talk", found is not None
+        outcomes.append((str(case["lang"]), kind, hit, reading.doubt is not None))
+    return outcomes
+
+
+@pytest.mark.parametrize("name", HELD_OUT_SETS)
+def test_held_out_danger_sets(name: str) -> None:
+    hits: dict[tuple[str, str], list[bool]] = {}  # (kind, language): read or not
+    doubted: dict[str, int] = {}
+    for language, kind, hit, doubt in _outcomes(name):
+        hits.setdefault((kind, language), []).append(hit)
+        doubted[kind] = doubted.get(kind, 0) + doubt
+    languages = sorted({language for _, language in hits})
+    for language in languages:
+        caught, talk, alarmed = (
+            hits.get((kind, language), []) for kind in ("emergencies", "talk", "harmless")
+        )
         FIGURES[f"danger detector {language} (tests/danger/{name})"] = (
-            f"emergencies {sum(caught[language])}/{len(caught[language])}, "
-            f"talk of suicide {sum(talk[language])}/{len(talk[language])}, "
-            f"false alarms {sum(alarmed[language])}/{len(alarmed[language])}"
+            f"emergencies {sum(caught)}/{len(caught)}, "
+            f"talk of suicide {sum(talk)}/{len(talk)}, "
+            f"false alarms {sum(alarmed)}/{len(alarmed)}"
         )
     FIGURES[f"danger detector, doubted (tests/danger/{name})"] = ", ".join(
-        f"{kind} {sum(doubted.get(kind, []))}" for kind in ("emergencies", "talk", "harmless")
+        f"{kind} {doubted.get(kind, 0)}" for kind in ("emergencies", "talk", "harmless")
     )
+    every_caught = [hit for language in languages for hit in hits.get(("emergencies", language), [])]
+    every_alarm = [hit for language in languages for hit in hits.get(("harmless", language), [])]
     assert len(every_caught) >= 80 and len(every_alarm) >= 80
     recall_floor, false_alarm_ceiling = HELD_OUT_SETS[name]
     assert sum(every_caught) / len(every_caught) >= recall_floor
@@ -298,22 +309,14 @@ def test_held_out_danger_sets(name: str) -> None:
 
 
 def test_held_out_danger_sets_together() -> None:
-    emergencies = read = harmless = alarms = 0
-    for name in HELD_OUT_SETS:
-        for case in _cases(DANGER_SETS / name):
-            found = _reading(str(case["text"])).danger
-            expected = danger_of(case["danger"])
-            if expected is None:
-                harmless += 1
-                alarms += found is not None
-            elif expected not in NOT_EMERGENCIES:
-                emergencies += 1
-                read += found is not None and found not in NOT_EMERGENCIES
+    outcomes = [outcome for name in HELD_OUT_SETS for outcome in _outcomes(name)]
+    read = [hit for _, kind, hit, _ in outcomes if kind == "emergencies"]
+    alarms = [hit for _, kind, hit, _ in outcomes if kind == "harmless"]
     FIGURES[f"danger detector, the {len(HELD_OUT_SETS)} held-out sets together"] = (
-        f"emergencies {read}/{emergencies}, false alarms {alarms}/{harmless}"
+        f"emergencies {sum(read)}/{len(read)}, false alarms {sum(alarms)}/{len(alarms)}"
     )
-    assert read >= HELD_OUT_EMERGENCIES_READ_FLOOR * emergencies
-    assert alarms <= HELD_OUT_FALSE_ALARMS_TOGETHER_CEILING * harmless
+    assert sum(read) >= HELD_OUT_EMERGENCIES_READ_FLOOR * len(read)
+    assert sum(alarms) <= HELD_OUT_FALSE_ALARMS_TOGETHER_CEILING * len(alarms)
 
 
 # Messages written by a second hand who read the rules and aimed at them (`tests/danger/probes_1.jsonl`): harmless
