@@ -523,10 +523,11 @@ def _cases(name: str, folder: Path = DANGER_SETS) -> list[dict[str, object]]:
     ]
 
 
-def leave_one_out(thresholds: Sequence[float]) -> list[str]:
+def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,)) -> list[str]:
     """For each development set left out of training in turn: how many of its dangerous messages the rules
     (unless vetoed) or the classifier read, and how many of its harmless ones, at each threshold; and the same for the
-    ordinary messages of the real-style evaluation sets (measured here, never trained on)."""
+    ordinary messages of the real-style evaluation sets (measured here, never trained on). At each of `doubts`:
+    how many of them the bot would ask about."""
     from bot.danger import findings  # the rules: read beside the classifier, as `assess` does
 
     real_style = DANGER_SETS.parent / "eval" / "real_style"
@@ -613,16 +614,10 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
             (trained_model.probability(read[t], vector[t], close[t], passage[t]), ruled[t], timely[t])
             for t in ordinary
         ]
-        doubted = [  # the question when in doubt, as `reading` decides: (dangerous, real-style)
-            (d is not None, t in ordinary)
-            for t, d in [*sets[left_out], *((t, None) for t in ordinary)]
-            if _doubted(
-                trained_model.probability(read[t], vector[t], close[t], passage[t]),
-                ruled[t],
-                timely[t],
-                tells[t],
-            )
-        ]
+        probability = {
+            t: trained_model.probability(read[t], vector[t], close[t], passage[t])
+            for t in [t for t, _ in sets[left_out]] + ordinary
+        }
         for threshold in thresholds:
 
             def alarm(p: float, rule: bool, now: bool, threshold: float = threshold) -> bool:
@@ -635,12 +630,18 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
                 f"{left_out} left out, threshold {threshold}: dangerous read {caught}/{sum(d for *_, d in scored)}, "
                 f"false alarms {alarms}/{sum(not d for *_, d in scored)}, real-style ordinary {real_alarms}/{len(real)}"
             )
-        lines.append(
-            f"{left_out} left out, asked when in doubt (from {DOUBT}): dangerous "
-            f"{sum(dangerous for dangerous, _ in doubted)}, harmless "
-            f"{sum(not dangerous and not real for dangerous, real in doubted)}, "
-            f"real-style ordinary {sum(real for _, real in doubted)}/{len(ordinary)}"
-        )
+        for doubt in doubts:
+            doubted = [  # the question when in doubt, as `reading` decides: (dangerous, real-style)
+                (d is not None, t in ordinary)
+                for t, d in [*sets[left_out], *((t, None) for t in ordinary)]
+                if _doubted(probability[t], ruled[t], timely[t], tells[t], doubt)
+            ]
+            lines.append(
+                f"{left_out} left out, asked when in doubt (from {doubt}): dangerous "
+                f"{sum(dangerous for dangerous, _ in doubted)}, harmless "
+                f"{sum(not dangerous and not real for dangerous, real in doubted)}, "
+                f"real-style ordinary {sum(real for _, real in doubted)}/{len(ordinary)}"
+            )
         lines.append(f"{left_out} left out, {_kinds_read(sets[left_out], with_kinds, first, index)}")
         unreached = [  # neither read at the shipped threshold nor asked about: the messages to read next
             f"{ids[t]} ({d}, {p:.2f})"
@@ -653,12 +654,12 @@ def leave_one_out(thresholds: Sequence[float]) -> list[str]:
     return lines
 
 
-def _doubted(probability: float, ruled: bool, timely: bool, tells: bool) -> bool:
-    """Whether `reading` would doubt a message it does not read (at the shipped threshold)."""
+def _doubted(probability: float, ruled: bool, timely: bool, tells: bool, doubt: float = DOUBT) -> bool:
+    """Whether `reading` would doubt a message it does not read (at the shipped threshold), from `doubt`."""
     if ruled and probability >= VETO:
         return False
     read = probability >= THRESHOLD and timely
-    return not read and probability >= DOUBT and tells
+    return not read and probability >= doubt and tells
 
 
 def _kinds_read(
@@ -683,10 +684,14 @@ def _kinds_read(
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m bot.danger_model`: train on the development sets and write `bot/danger_weights.json`;
-    `python -m bot.danger_model --leave-out 0.7 0.8 ...`: what each threshold reads on left-out sets."""
+    `python -m bot.danger_model --leave-out 0.7 0.8 ... [--doubt 0.5 0.6 ...]`: what each threshold reads on
+    left-out sets, and what the bot asks about with the band of doubt starting at each value."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--leave-out"]:
-        for line in leave_one_out([float(value) for value in args[1:]] or [THRESHOLD]):
+        cut = args.index("--doubt") if "--doubt" in args else len(args)
+        thresholds = [float(value) for value in args[1:cut]] or [THRESHOLD]
+        doubts = [float(value) for value in args[cut + 1 :]] or [DOUBT]
+        for line in leave_one_out(thresholds, doubts):
             print(line, flush=True)
         return 0
     danger, index = trained()
