@@ -601,23 +601,11 @@ def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,
             np.stack([vector[t] for t, _ in self_harm]),
         )
         with_kinds = replace(trained_model, self_harm=_scorer(self_harm_model))
-        scored = [
-            (
-                trained_model.probability(read[t], vector[t], close[t], passage[t]),
-                ruled[t],
-                timely[t],
-                d is not None,
-            )
-            for t, d in sets[left_out]
-        ]
-        real = [
-            (trained_model.probability(read[t], vector[t], close[t], passage[t]), ruled[t], timely[t])
-            for t in ordinary
-        ]
-        probability = {
-            t: trained_model.probability(read[t], vector[t], close[t], passage[t])
-            for t in [t for t, _ in sets[left_out]] + ordinary
+        probability = {  # each left-out and ordinary message scored once, for every threshold and doubt
+            t: trained_model.probability(read[t], vector[t], close[t], passage[t]) for t in close
         }
+        scored = [(probability[t], ruled[t], timely[t], d is not None) for t, d in sets[left_out]]
+        real = [(probability[t], ruled[t], timely[t]) for t in ordinary]
         for threshold in thresholds:
 
             def alarm(p: float, rule: bool, now: bool, threshold: float = threshold) -> bool:

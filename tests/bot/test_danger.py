@@ -303,8 +303,10 @@ def test_held_out_danger_sets(name: str) -> None:
     FIGURES[f"danger detector, doubted (tests/danger/{name})"] = ", ".join(
         f"{kind} {doubted.get(kind, 0)}" for kind in ("emergencies", "talk", "harmless")
     )
-    every_caught = [hit for language in languages for hit in hits.get(("emergencies", language), [])]
-    every_alarm = [hit for language in languages for hit in hits.get(("harmless", language), [])]
+    every_caught = [
+        hit for (kind, _), kind_hits in hits.items() if kind == "emergencies" for hit in kind_hits
+    ]
+    every_alarm = [hit for (kind, _), kind_hits in hits.items() if kind == "harmless" for hit in kind_hits]
     assert len(every_caught) >= 80 and len(every_alarm) >= 80
     recall_floor, false_alarm_ceiling = HELD_OUT_SETS[name]
     assert sum(every_caught) / len(every_caught) >= recall_floor
