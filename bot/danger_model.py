@@ -26,7 +26,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import pairwise
@@ -523,11 +523,12 @@ def _cases(name: str, folder: Path = DANGER_SETS) -> list[dict[str, object]]:
     ]
 
 
-def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,)) -> list[str]:
+def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,)) -> Iterator[str]:
     """For each development set left out of training in turn: how many of its dangerous messages the rules
     (unless vetoed) or the classifier read, and how many of its harmless ones, at each threshold; and the same for the
     ordinary messages of the real-style evaluation sets (measured here, never trained on). At each of `doubts`:
-    how many of them the bot would ask about."""
+    how many of them the bot would ask about. Each fold's lines come as soon as it is done (a run takes most of
+    an hour)."""
     from bot.danger import findings  # the rules: read beside the classifier, as `assess` does
 
     real_style = DANGER_SETS.parent / "eval" / "real_style"
@@ -565,7 +566,6 @@ def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,
         text: tells_of_danger(present & set(signals().groups), len(WORDS.findall(normalise(text))))
         for text, present in read.items()
     }
-    lines = []
     for left_out in (name for name in TRAINING_SETS if name.startswith("dev_")):
         kept = nlu + [
             (t, d is not None) for name, cases in sets.items() if name != left_out for t, d in cases
@@ -614,7 +614,7 @@ def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,
             caught = sum(alarm(p, rule, now) for p, rule, now, d in scored if d)
             alarms = sum(alarm(p, rule, now) for p, rule, now, d in scored if not d)
             real_alarms = sum(alarm(p, rule, now) for p, rule, now in real)
-            lines.append(
+            yield (
                 f"{left_out} left out, threshold {threshold}: dangerous read {caught}/{sum(d for *_, d in scored)}, "
                 f"false alarms {alarms}/{sum(not d for *_, d in scored)}, real-style ordinary {real_alarms}/{len(real)}"
             )
@@ -624,13 +624,13 @@ def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,
                 for t, d in [*sets[left_out], *((t, None) for t in ordinary)]
                 if _doubted(probability[t], ruled[t], timely[t], tells[t], doubt)
             ]
-            lines.append(
+            yield (
                 f"{left_out} left out, asked when in doubt (from {doubt}): dangerous "
                 f"{sum(dangerous for dangerous, _ in doubted)}, harmless "
                 f"{sum(not dangerous and not real for dangerous, real in doubted)}, "
                 f"real-style ordinary {sum(real for _, real in doubted)}/{len(ordinary)}"
             )
-        lines.append(f"{left_out} left out, {_kinds_read(sets[left_out], with_kinds, first, index)}")
+        yield f"{left_out} left out, {_kinds_read(sets[left_out], with_kinds, first, index)}"
         unreached = [  # neither read at the shipped threshold nor asked about: the messages to read next
             f"{ids[t]} ({d}, {p:.2f})"
             for (p, rule, now, dangerous), (t, d) in zip(scored, sets[left_out], strict=True)
@@ -638,8 +638,8 @@ def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,
             and not ((rule and p >= VETO) or (p >= THRESHOLD and now))
             and not _doubted(p, rule, now, tells[t])
         ]
-        lines.append(f"{left_out} left out, neither read nor asked: {', '.join(unreached) or 'none'}")
-    return lines
+        yield (f"{left_out} left out, neither read nor asked: {', '.join(unreached) or 'none'}")
+        yield f"{left_out} left out, neither read nor asked: {', '.join(unreached) or 'none'}"
 
 
 def _doubted(probability: float, ruled: bool, timely: bool, tells: bool, doubt: float = DOUBT) -> bool:
