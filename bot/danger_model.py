@@ -638,7 +638,6 @@ def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,
             and not ((rule and p >= VETO) or (p >= THRESHOLD and now))
             and not _doubted(p, rule, now, tells[t])
         ]
-        yield (f"{left_out} left out, neither read nor asked: {', '.join(unreached) or 'none'}")
         yield f"{left_out} left out, neither read nor asked: {', '.join(unreached) or 'none'}"
 
 
