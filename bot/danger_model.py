@@ -62,6 +62,8 @@ TRAINING_SETS = (
     "dev_cases_17.jsonl",
     "dev_cases_18.jsonl",
     "dev_cases_19.jsonl",
+    "dev_cases_20.jsonl",
+    "dev_cases_21.jsonl",
     "ordinary_1.jsonl",
     "ordinary_2.jsonl",
     "ordinary_3.jsonl",
@@ -76,9 +78,10 @@ THRESHOLD = 0.8
 VETO = 0.1
 # From this probability up to the threshold (or above it, where the classifier alone may not alarm), the
 # message is doubtful: the bot asks whether someone is in danger right now instead of saying nothing of it.
-# Chosen by leaving each development set out (docs/SAFETY.md): at 0.6 the question reached 84 of the 149
-# dangerous messages not read, and 32 of 1,919 harmless ones (0.5: 99 and 63).
-DOUBT = 0.6
+# Chosen by leaving each of the 21 development sets out (docs/SAFETY.md): at 0.5 the question reached 92 of
+# the 120 dangerous messages not read, 76 of 2,519 harmless ones and 6.5% of real-style ordinary messages
+# (0.6: 76, 45 and 4.9%); asking is cheap beside an emergency nobody asks about.
+DOUBT = 0.5
 NLU_DATA = Path(__file__).resolve().parents[1] / "nlu" / "data" / "nlu"
 DANGER_INTENT = "emergency"
 MIXED_INTENTS = frozenset({"describe_violence_threat", "describe_self_harm", "describe_travel_conflict"})
