@@ -26,12 +26,15 @@ from bot.stats import CONVERSATIONS, Stats, observed
 from bot.templates import Rendered
 from protocol import payloads
 from protocol.danger import (
+    ASKED_ABOUT_ARG,
     CHECKED_KEY,
     IMPLIED_CONCERN,
     NOT_EMERGENCIES,
+    PROBABILITY_KEY,
     SELF_HARM_KINDS,
     VERDICT_KEY,
     Danger,
+    danger_of,
 )
 from protocol.messages import (
     SUICIDAL_THOUGHTS_BUTTON,
@@ -260,6 +263,7 @@ class ChatService:
         sent = payload if payload is not None else (text or "")
         danger: Danger | None = None
         doubt: Danger | None = None  # the detector could not rule this out: ask before Rasa's answer
+        probability: float | None = None  # the detector's probability of danger
         if payload is None:
             sent = sent.strip()
             if not sent:
@@ -268,7 +272,7 @@ class ChatService:
                 sent = sent[:MAX_TEXT]
                 notices.append(message(Template.TOO_LONG, args={"count": MAX_TEXT}))
             reading = weigh(sent)  # before anything else: safety first (docs/DESIGN.md section 6)
-            danger, doubt = reading.danger, reading.doubt
+            danger, doubt, probability = reading.danger, reading.doubt, reading.probability
             may_switch = not under_way or len(sent.split()) >= SWITCH_MIN_WORDS
             detected, other = read_language(sent, ours=may_switch)  # the wide detector once per message
             if other and danger is None:  # Turkish is not German: ask, in that language where we can
@@ -298,7 +302,11 @@ class ChatService:
         if payload == payloads.SUICIDAL_THOUGHTS:  # the danger check's button: the suicide line at once
             referred = self._danger_referral(Danger.SUICIDAL_INTENT, language, context)
             return self._reply(session, language, False, [referred])
-        verdict = {CHECKED_KEY: payload is None, VERDICT_KEY: danger.value if danger else None}
+        verdict = {
+            CHECKED_KEY: payload is None,
+            VERDICT_KEY: danger.value if danger else None,
+            PROBABILITY_KEY: None if probability is None else round(probability, 3),
+        }
         turn = (sent, {"locale": language.value, **context, **verdict})
         try:
             await self._replay(session)
@@ -381,8 +389,9 @@ class ChatService:
         language: Language,
         context: dict[str, Any],
     ) -> list[Mapping[str, Any]]:
-        """`answers`, led by the danger check for `doubt` if they do not ask about danger already and this
-        session was not shown that question before."""
+        """`answers`, led by the danger check for `doubt` (or for the talk of dying the model asks about) if
+        they do not ask about danger already and this session was not shown that question before."""
+        doubt = doubt or asked_about(answers)
         if doubt is None:
             return list(answers)
         check = danger_check(
@@ -527,6 +536,15 @@ def danger_check(doubt: Danger, suicide_line: str | None = None) -> Message:
         buttons = [SUICIDAL_THOUGHTS_BUTTON, emergency]
         return message(Template.DANGER_CHECK_SELF_HARM, buttons=buttons, args={"number": suicide_line})
     return message(Template.DANGER_CHECK, buttons=[emergency, SUICIDAL_THOUGHTS_BUTTON])
+
+
+def asked_about(answers: Sequence[Mapping[str, Any]]) -> Danger | None:
+    """The kind of danger the model's unsure question names, if it names one: talk of dying, which the
+    model does not ask about itself; the bot's own question gives the suicide line."""
+    for answer in answers:
+        if answer.get("template") in {Template.CLARIFY, Template.CLARIFY_DANGER}:
+            return danger_of((answer.get("args") or {}).get(ASKED_ABOUT_ARG))
+    return None
 
 
 def with_check(check: Message | None, answers: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

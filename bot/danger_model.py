@@ -244,10 +244,11 @@ def kind_of(present: set[str]) -> Danger:
 @dataclass(frozen=True)
 class Reading:
     """What the detector makes of a message: the kind of danger it reads, or, when it does not read one but
-    cannot rule it out (`DOUBT`), the kind it would be."""
+    cannot rule it out (`DOUBT`), the kind it would be; and the classifier's probability of danger."""
 
     danger: Danger | None
     doubt: Danger | None = None
+    probability: float = 0.0
 
 
 def classify(
@@ -273,17 +274,19 @@ def reading(
     if chosen.nearness and vector is not None:
         closeness = (index or neighbours()).closeness(vector)
         passage_closeness = closest_passage(text, closeness, index or neighbours())
-    probability = chosen.probability(read, vector, closeness, passage_closeness)
-    if ruled is not None and probability >= chosen.veto:
-        return Reading(self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector))
+    p = chosen.probability(read, vector, closeness, passage_closeness)
+    if ruled is not None and p >= chosen.veto:
+        return Reading(
+            self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector), probability=p
+        )
     if ruled in SELF_HARM_KINDS:  # talk of dying the words all but rule out is asked about, never passed over
-        return Reading(None, doubt=ruled)
-    if probability < DOUBT or not tells_of_danger(present, len(WORDS.findall(normalise(text)))):
-        return Reading(None)
+        return Reading(None, doubt=ruled, probability=p)
+    if p < DOUBT or not tells_of_danger(present, len(WORDS.findall(normalise(text)))):
+        return Reading(None, probability=p)
     kind = self_harm_or_not(kind_of(present), present, read, chosen, by_rule=False, vector=vector)
-    if probability < chosen.threshold or not today(present):
-        return Reading(None, doubt=kind)
-    return Reading(kind)
+    if p < chosen.threshold or not today(present):
+        return Reading(None, doubt=kind, probability=p)
+    return Reading(kind, probability=p)
 
 
 def passages(text: str) -> list[str]:
@@ -526,23 +529,27 @@ def _cases(name: str, folder: Path = DANGER_SETS) -> list[dict[str, object]]:
     ]
 
 
-def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,)) -> Iterator[str]:
+def leave_one_out(
+    thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,), scores: Path | None = None
+) -> Iterator[str]:
     """For each development set left out of training in turn: how many of its dangerous messages the rules
     (unless vetoed) or the classifier read, and how many of its harmless ones, at each threshold; and the same for the
     ordinary messages of the real-style evaluation sets (measured here, never trained on). At each of `doubts`:
     how many of them the bot would ask about. Each fold's lines come as soon as it is done (a run takes most of
-    an hour)."""
+    an hour). With `scores`, each left-out message's probability and what the rules and signals say of it are
+    written there as JSON lines, to weigh other uses of the detector's doubt against the model's."""
     from bot.danger import findings  # the rules: read beside the classifier, as `assess` does
 
     real_style = DANGER_SETS.parent / "eval" / "real_style"
-    ordinary = [  # as bot/evaluate.py counts false emergencies
-        str(case["text"])
+    ordinary_ids = {  # as bot/evaluate.py counts false emergencies
+        str(case["text"]): str(case["id"])
         for name in ("real_style_dev.jsonl", "real_style_dev_hard.jsonl")
         for case in _cases(name, real_style)
         if isinstance(case["expect"], dict)
         and case["expect"].get("urgency") in {"routine", "urgent"}
         and case["expect"].get("concern") != "violence_threat"
-    ]
+    }
+    ordinary = list(ordinary_ids)
     nlu = nlu_texts()
     nlu_self_harm = nlu_self_harm_texts()
     sets = {name: [(str(c["text"]), c["danger"]) for c in _cases(name)] for name in TRAINING_SETS}
@@ -609,6 +616,19 @@ def leave_one_out(thresholds: Sequence[float], doubts: Sequence[float] = (DOUBT,
         }
         scored = [(probability[t], ruled[t], timely[t], d is not None) for t, d in sets[left_out]]
         real = [(probability[t], ruled[t], timely[t]) for t in ordinary]
+        if scores is not None:
+            with scores.open("a", encoding="utf-8") as out:
+                for t, d in [*sets[left_out], *((t, None) for t in ordinary)]:
+                    origin = left_out if t not in ordinary_ids else f"real-style, {left_out} left out"
+                    row = {
+                        "id": ids.get(t, ordinary_ids.get(t)),
+                        "set": origin,
+                        "danger": d,
+                        "probability": probability[t],
+                    }
+                    out.write(
+                        json.dumps(row | {"ruled": ruled[t], "timely": timely[t], "tells": tells[t]}) + "\n"
+                    )
         for threshold in thresholds:
 
             def alarm(p: float, rule: bool, now: bool, threshold: float = threshold) -> bool:
@@ -674,14 +694,18 @@ def _kinds_read(
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m bot.danger_model`: train on the development sets and write `bot/danger_weights.json`;
-    `python -m bot.danger_model --leave-out 0.7 0.8 ... [--doubt 0.5 0.6 ...]`: what each threshold reads on
-    left-out sets, and what the bot asks about with the band of doubt starting at each value."""
+    `python -m bot.danger_model --leave-out 0.7 0.8 ... [--doubt 0.5 0.6 ...] [--scores FILE]`: what each
+    threshold reads on left-out sets, and what the bot asks about with the band of doubt starting at each value."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--leave-out"]:
+        scores = None
+        if "--scores" in args:  # --scores FILE, last
+            scores = Path(args[args.index("--scores") + 1])
+            args = args[: args.index("--scores")]
         cut = args.index("--doubt") if "--doubt" in args else len(args)
         thresholds = [float(value) for value in args[1:cut]] or [THRESHOLD]
         doubts = [float(value) for value in args[cut + 1 :]] or [DOUBT]
-        for line in leave_one_out(thresholds, doubts):
+        for line in leave_one_out(thresholds, doubts, scores):
             print(line, flush=True)
         return 0
     danger, index = trained()

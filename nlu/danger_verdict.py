@@ -8,12 +8,13 @@ stays in the ranking and, under `danger_reading`, in the parse data the emergenc
 departure or a missing child takes its concern from it. Without a verdict the message is untouched,
 so Rasa's REST channel and `rasa shell` behave as before.
 
-When the bot read no danger and the model alone reads an emergency or a threat of violence (at any
-confidence), or talk of dying with less than `SURE_OF_DANGER` confidence, the model's next situation takes
-its place and the reading is marked unsure:
-the conversation then asks, with "someone is in danger right now" as the first answer (nlu/actions/form.py).
-On messages written by others the model's unshared, unsure danger readings were mostly wrong (a flag of
-Daesh at a window, a grandson who fasts), each sending a worried parent to 112 and 101.
+When the bot read no danger and the model alone reads an emergency, a threat of violence or talk of dying,
+the model's next situation takes its place, and unless the detector's probability of danger (sent beside
+its verdict) is below the floor for that reading, the reading is marked unsure: the conversation then asks,
+with "someone is in danger right now" as the first answer (nlu/actions/form.py). On messages written by
+others the model's unshared danger readings were mostly wrong (a flag of Daesh at a window, a grandson who
+fasts, a grandmother's death read as talk of dying), each sending a worried parent to 112, 101 or the
+suicide line.
 """
 
 from __future__ import annotations
@@ -24,19 +25,20 @@ from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components import Untrained
 from protocol.danger import (
-    ALWAYS_ASKED_MODEL_INTENTS,
     CHECKED_KEY,
+    MODEL_DOUBT_FROM,
     NOT_EMERGENCIES,
     PRE_EMPTING_MODEL_INTENTS,
+    PROBABILITY_KEY,
     READING_KEY,
-    SURE_OF_DANGER,
+    TALK_OF_DYING_DOUBT_FROM,
+    TALK_OF_DYING_INTENT,
     UNSURE_KEY,
     VERDICT_KEY,
     danger_of,
 )
 
 EMERGENCY_INTENT = "emergency"
-TALK_OF_DYING_INTENT = "describe_self_harm"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -54,7 +56,7 @@ class DangerVerdict(Untrained):
         kind = danger_of(metadata.get(VERDICT_KEY))
         if kind is None:
             if metadata.get(CHECKED_KEY):
-                DangerVerdict._doubt(message)
+                DangerVerdict._doubt(message, metadata.get(PROBABILITY_KEY))
             return
         model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         name = TALK_OF_DYING_INTENT if kind in NOT_EMERGENCIES else EMERGENCY_INTENT
@@ -67,12 +69,9 @@ class DangerVerdict(Untrained):
         message.set(READING_KEY, {"kind": kind.value, "model_intent": model_intent}, add_to_output=True)
 
     @staticmethod
-    def _doubt(message: Message) -> None:
-        intent = message.get(INTENT) or {}
-        name, confidence = intent.get(INTENT_NAME_KEY), intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
+    def _doubt(message: Message, probability: object) -> None:
+        name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if name not in PRE_EMPTING_MODEL_INTENTS:
-            return
-        if name not in ALWAYS_ASKED_MODEL_INTENTS and confidence >= SURE_OF_DANGER:
             return
         ranking = message.get(INTENT_RANKING_KEY) or []
         situations = [
@@ -83,5 +82,7 @@ class DangerVerdict(Untrained):
         ]
         if not situations:
             return
+        floor = TALK_OF_DYING_DOUBT_FROM if name == TALK_OF_DYING_INTENT else MODEL_DOUBT_FROM
+        unsure = not isinstance(probability, (int, float)) or probability >= floor
         message.set(INTENT, dict(situations[0]), add_to_output=True)
-        message.set(READING_KEY, {"kind": None, "model_intent": name, UNSURE_KEY: True}, add_to_output=True)
+        message.set(READING_KEY, {"kind": None, "model_intent": name, UNSURE_KEY: unsure}, add_to_output=True)

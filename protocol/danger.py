@@ -12,16 +12,22 @@ from enum import Enum
 
 VERDICT_KEY = "danger"  # metadata key: a `Danger` value, or None when the bot read no danger
 CHECKED_KEY = "danger_checked"  # metadata key: True when the bot read the message for danger
+PROBABILITY_KEY = "danger_probability"  # metadata key: the detector's probability of danger, when it read
 READING_KEY = "danger_reading"  # parse-data key the component adds: {"kind", "model_intent"}
-UNSURE_KEY = "unsure_danger"  # in the reading: the model's emergency reading the bot's detector did not share
-# Below this confidence, a reading of danger by the model alone is asked, not acted on.
-SURE_OF_DANGER = 0.95
-PRE_EMPTING_MODEL_INTENTS = ("emergency", "describe_violence_threat", "describe_self_harm")
-# The model's readings of an emergency the bot's detector did not share are asked however sure the model is:
-# on the four held-out danger sets they added one catch for three false alarms once the detector weighed the
-# words (docs/SAFETY.md). Talk of dying keeps the model's sure reading: it put the suicide line first for
-# four messages the detector missed.
-ALWAYS_ASKED_MODEL_INTENTS = ("emergency", "describe_violence_threat")
+UNSURE_KEY = "unsure_danger"  # in the reading: the model's reading of danger the bot's detector did not share
+# In the args of the model's question "is someone in danger right now?": the kind of danger it read, when that
+# was talk of dying; the bot then leads with its own question that gives the suicide line.
+ASKED_ABOUT_ARG = "danger"
+TALK_OF_DYING_INTENT = "describe_self_harm"
+PRE_EMPTING_MODEL_INTENTS = ("emergency", "describe_violence_threat", TALK_OF_DYING_INTENT)
+# The model's readings of danger the bot's detector did not share are asked about, however sure the model is,
+# unless the detector's probability of danger is below the floor for the reading. Chosen by leaving each of the
+# 21 development sets out of the detector's training in turn (docs/SAFETY.md): the question then reached 8
+# dangerous messages nothing else reached, and was put to 373 of 2,519 harmless ones (and 14 more got the
+# suicide line first from the model's sure reading of talk of dying); with these floors it still reaches the 8
+# and is put to 122 harmless ones.
+MODEL_DOUBT_FROM = 0.2
+TALK_OF_DYING_DOUBT_FROM = 0.01
 
 
 class Danger(str, Enum):  # noqa: UP042 (no StrEnum: the Rasa component imports this under Python 3.10)

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from nlu.actions.form import EMERGENCY_CANDIDATE
+from protocol.danger import ASKED_ABOUT_ARG, READING_KEY, TALK_OF_DYING_INTENT, Danger
 from protocol.messages import (
     UNKNOWN_PLACE_BUTTON,
     Asks,
@@ -73,8 +74,12 @@ class ActionAskConcern(Action):
             return []
         if candidates and not tracker.get_slot("concern_asked"):
             # The model read the situation but is not sure: its likeliest readings first.
-            template = Template.CLARIFY_DANGER if danger else Template.CLARIFY
-            dispatcher.utter_message(json_message=message(template, Asks.CONCERN, buttons))
+            reading = tracker.latest_message.get(READING_KEY) or {}
+            # Talk of dying is named, not asked with 112: the bot leads with its question giving the suicide line.
+            dying = danger and reading.get("model_intent") == TALK_OF_DYING_INTENT
+            template = Template.CLARIFY_DANGER if danger and not dying else Template.CLARIFY
+            args = {ASKED_ABOUT_ARG: Danger.SUICIDAL_INTENT.value} if dying else None
+            dispatcher.utter_message(json_message=message(template, Asks.CONCERN, buttons, args))
             return [SlotSet("concern_asked", True), asked(tracker, "concern")]
         template = Template.ASK_CONCERN_AGAIN if asked_before(tracker, "concern") else Template.ASK_CONCERN
         dispatcher.utter_message(json_message=message(template, Asks.CONCERN, buttons))

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from bot.chat import ChatService, RasaClient, danger_check, with_check
+from bot.chat import ChatService, RasaClient, asked_about, danger_check, with_check
 from bot.sessions import SessionStore
 from protocol import payloads
 from protocol.danger import Danger
@@ -157,6 +157,17 @@ def test_the_danger_check_is_not_added_to_an_answer_that_already_asks_it_or_refe
     assert with_check(check, other) == [check, *other] and with_check(None, other) == other
     self_harm = danger_check(Danger.SUICIDAL_INTENT, "1813")  # the suicide line, which the model's lacks
     assert with_check(self_harm, asked) == [self_harm, *asked] and with_check(self_harm, referred) == referred
+
+
+def test_the_models_question_about_talk_of_dying_is_led_by_the_one_that_gives_the_suicide_line() -> None:
+    check = danger_check(Danger.SUICIDAL_INTENT, "1813")
+    unsure = [{"template": Template.CLARIFY.value, "args": {"danger": "suicidal_intent"}}]
+    assert with_check(check, unsure) == [check, *unsure]
+    dying = [{"template": Template.CLARIFY.value, "args": {"danger": "suicidal_intent"}}]
+    assert asked_about(dying) is Danger.SUICIDAL_INTENT
+    assert asked_about([{"template": Template.CLARIFY_DANGER.value, "args": {}}]) is None
+    assert asked_about([{"template": Template.ASK_ROLE.value, "args": {"danger": "weapon"}}]) is None
+    assert asked_about([{"template": Template.CLARIFY_DANGER.value, "args": {"danger": "nonsense"}}]) is None
 
 
 def test_the_same_danger_check_is_not_asked_twice_in_a_conversation(tmp_path: Path) -> None:

@@ -33,7 +33,12 @@ def test_danger_the_model_alone_read_is_asked_with_danger_now_first(tracker: Mak
     [message], _ = run(ActionAskConcern(), tracker({"concern_candidates": ["emergency", "radicalisation"]}))
     assert message["template"] == "clarify_danger"
     payloads = [button["payload"] for button in message["buttons"]]
-    assert payloads[:2] == ["/emergency", "/describe_radicalisation"]
+    assert payloads[:2] == ["/emergency", "/describe_radicalisation"] and message["args"] == {}
+    dying = {"danger_reading": {"kind": None, "model_intent": "describe_self_harm", "unsure_danger": True}}
+    candidates = {"concern_candidates": ["emergency", "self_harm"]}
+    [message], _ = run(ActionAskConcern(), tracker(candidates, extra=dying))
+    assert message["template"] == "clarify"  # naming talk of dying: the bot leads with the suicide line
+    assert message["args"] == {"danger": "suicidal_intent"}
 
 
 def test_after_an_interruption_one_short_line_brings_the_user_back_without_counting_as_an_ask(
