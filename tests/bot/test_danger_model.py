@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from bot.danger import assess, findings, weigh
 from bot.danger_model import (
@@ -16,7 +17,6 @@ from bot.danger_model import (
     WEIGHTS,
     WORD_PREFIX,
     Model,
-    Reading,
     Scorer,
     as_json,
     classify,
@@ -139,7 +139,9 @@ def test_between_the_doubt_and_the_threshold_the_kind_is_doubted_not_read() -> N
 
 def test_what_the_classifier_alone_may_not_read_is_doubted() -> None:
     next_week = "ze vertrekt volgende week naar Syrië met een enkel ticket"  # not today: no 112
-    assert reading(next_week, _at(0.99)) == reading(next_week, _at(0.7))
+    sure, unsure = reading(next_week, _at(0.99)), reading(next_week, _at(0.7))
+    assert (sure.danger, sure.doubt) == (unsure.danger, unsure.doubt)
+    assert sure.probability == pytest.approx(0.99) and unsure.probability == pytest.approx(0.7)
     assert reading(next_week, _at(0.99)).doubt is Danger.DEPARTURE_NOW
     assert reading("morgen misschien", _at(0.99)).doubt is None  # a time word is not a doubt of danger
 
@@ -153,7 +155,8 @@ def test_a_rule_the_words_all_but_rule_out_is_dropped() -> None:
 
 def test_talk_of_dying_the_words_all_but_rule_out_is_asked_about_not_dropped() -> None:
     never = Model(bias=-10.0, weights={}, threshold=THRESHOLD)
-    assert reading("x", never, ruled=Danger.SUICIDAL_INTENT) == Reading(None, doubt=Danger.SUICIDAL_INTENT)
+    dying = reading("x", never, ruled=Danger.SUICIDAL_INTENT)
+    assert (dying.danger, dying.doubt) == (None, Danger.SUICIDAL_INTENT) and dying.probability < 0.001
     assert reading("x", never, ruled=Danger.SUICIDE_RISK_NOW).doubt is Danger.SUICIDE_RISK_NOW
     for plain in ("mijn dochter denkt aan zelfmoord", "mijn zoon zegt dat hij dood wil"):
         assert Danger.SUICIDAL_INTENT in (weigh(plain).danger, weigh(plain).doubt), plain
