@@ -274,19 +274,20 @@ def reading(
     if chosen.nearness and vector is not None:
         closeness = (index or neighbours()).closeness(vector)
         passage_closeness = closest_passage(text, closeness, index or neighbours())
-    p = chosen.probability(read, vector, closeness, passage_closeness)
-    if ruled is not None and p >= chosen.veto:
+    probability = chosen.probability(read, vector, closeness, passage_closeness)
+    if ruled is not None and probability >= chosen.veto:
         return Reading(
-            self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector), probability=p
+            self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector),
+            probability=probability,
         )
     if ruled in SELF_HARM_KINDS:  # talk of dying the words all but rule out is asked about, never passed over
-        return Reading(None, doubt=ruled, probability=p)
-    if p < DOUBT or not tells_of_danger(present, len(WORDS.findall(normalise(text)))):
-        return Reading(None, probability=p)
+        return Reading(None, doubt=ruled, probability=probability)
+    if probability < DOUBT or not tells_of_danger(present, len(WORDS.findall(normalise(text)))):
+        return Reading(None, probability=probability)
     kind = self_harm_or_not(kind_of(present), present, read, chosen, by_rule=False, vector=vector)
-    if p < chosen.threshold or not today(present):
-        return Reading(None, doubt=kind, probability=p)
-    return Reading(kind, probability=p)
+    if probability < chosen.threshold or not today(present):
+        return Reading(None, doubt=kind, probability=probability)
+    return Reading(kind, probability=probability)
 
 
 def passages(text: str) -> list[str]:

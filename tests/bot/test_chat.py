@@ -161,9 +161,8 @@ def test_the_danger_check_is_not_added_to_an_answer_that_already_asks_it_or_refe
 
 def test_the_models_question_about_talk_of_dying_is_led_by_the_one_that_gives_the_suicide_line() -> None:
     check = danger_check(Danger.SUICIDAL_INTENT, "1813")
-    unsure = [{"template": Template.CLARIFY.value, "args": {"danger": "suicidal_intent"}}]
-    assert with_check(check, unsure) == [check, *unsure]
     dying = [{"template": Template.CLARIFY.value, "args": {"danger": "suicidal_intent"}}]
+    assert with_check(check, dying) == [check, *dying]
     assert asked_about(dying) is Danger.SUICIDAL_INTENT
     assert asked_about([{"template": Template.CLARIFY_DANGER.value, "args": {}}]) is None
     assert asked_about([{"template": Template.ASK_ROLE.value, "args": {"danger": "weapon"}}]) is None
