@@ -64,6 +64,8 @@ TRAINING_SETS = (
     "dev_cases_19.jsonl",
     "dev_cases_20.jsonl",
     "dev_cases_21.jsonl",
+    "dev_cases_22.jsonl",
+    "dev_cases_23.jsonl",
     "ordinary_1.jsonl",
     "ordinary_2.jsonl",
     "ordinary_3.jsonl",
@@ -76,6 +78,15 @@ THRESHOLD = 0.8
 # Below this probability a rule's finding is not acted on: the words around it say it is not danger (chosen
 # by leaving each development set out: it voided a fifth of the rules' false alarms and no catch).
 VETO = 0.1
+# Below this probability a rule's finding of harm to others in a message of `RULE_ASKED_FROM_WORDS` words or more is
+# asked about ("is someone in danger right now?"), not answered as an emergency: the story around the rule's words
+# makes it doubtful. Chosen by leaving each of the 23 development sets out (docs/SAFETY.md): at 0.3, 2 of 2,757
+# dangerous messages were asked instead of alarmed, and 49 of 2,759 harmless ones (most of them built on a rule's
+# words, `dev_cases_22.jsonl`). A short plain threat stands ("er hat im Chat geschrieben dass er die Ungläubigen
+# umbringen wird"): the classifier learnt from long messages and weighs those least well. Nor is talk of dying a
+# rule read asked about: the suicide line comes first from the veto up.
+RULE_ASKED_BELOW = 0.3
+RULE_ASKED_FROM_WORDS = 20
 # From this probability up to the threshold (or above it, where the classifier alone may not alarm), the
 # message is doubtful: the bot asks whether someone is in danger right now instead of saying nothing of it.
 # Chosen by leaving each of the 21 development sets out (docs/SAFETY.md): at 0.5 the question reached 92 of
@@ -275,19 +286,30 @@ def reading(
         closeness = (index or neighbours()).closeness(vector)
         passage_closeness = closest_passage(text, closeness, index or neighbours())
     probability = chosen.probability(read, vector, closeness, passage_closeness)
+    words = len(WORDS.findall(normalise(text)))
     if ruled is not None and probability >= chosen.veto:
-        return Reading(
-            self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector),
-            probability=probability,
-        )
+        kind = self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector)
+        if not rule_acted_on(probability, ruled, words, kind):
+            return Reading(None, doubt=kind, probability=probability)
+        return Reading(kind, probability=probability)
     if ruled in SELF_HARM_KINDS:  # talk of dying the words all but rule out is asked about, never passed over
         return Reading(None, doubt=ruled, probability=probability)
-    if probability < DOUBT or not tells_of_danger(present, len(WORDS.findall(normalise(text)))):
+    if probability < DOUBT or not tells_of_danger(present, words):
         return Reading(None, probability=probability)
     kind = self_harm_or_not(kind_of(present), present, read, chosen, by_rule=False, vector=vector)
     if probability < chosen.threshold or not today(present):
         return Reading(None, doubt=kind, probability=probability)
     return Reading(kind, probability=probability)
+
+
+def rule_acted_on(
+    probability: float, ruled: Danger, words: int, kind: Danger | None = None, veto: float = VETO
+) -> bool:
+    """Whether a rule's finding (`ruled`, `kind` once weighed as self-harm or not) in a message of this many words
+    stands at this probability: talk of dying and short messages from the veto up, harm to others in a longer
+    story from `RULE_ASKED_BELOW` up."""
+    plain = ruled in SELF_HARM_KINDS or kind in SELF_HARM_KINDS or words < RULE_ASKED_FROM_WORDS
+    return probability >= (veto if plain else max(veto, RULE_ASKED_BELOW))
 
 
 def passages(text: str) -> list[str]:
@@ -524,6 +546,9 @@ def as_json(trained_model: Model) -> str:
     return json.dumps(data, indent=1) + "\n"
 
 
+RuleFound = tuple[Danger, int] | None  # in the leave-out: a rule's finding and the words of its message
+
+
 def _cases(name: str, folder: Path = DANGER_SETS) -> list[dict[str, object]]:
     return [
         json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()
@@ -568,7 +593,10 @@ def leave_one_out(
         for text in read
     }
     first = {text: next(findings(text), None) for text in read}
-    ruled = {text: finding is not None for text, finding in first.items()}
+    ruled = {  # a rule's finding, and the message's words it is weighed with
+        text: (finding.danger, len(WORDS.findall(normalise(text)))) if finding else None
+        for text, finding in first.items()
+    }
     timely = {
         text: may_alarm(present & set(signals().groups), len(WORDS.findall(normalise(text))))
         for text, present in read.items()
@@ -627,13 +655,13 @@ def leave_one_out(
                         "danger": d,
                         "probability": probability[t],
                     }
-                    out.write(
-                        json.dumps(row | {"ruled": ruled[t], "timely": timely[t], "tells": tells[t]}) + "\n"
-                    )
+                    rule = ruled[t]
+                    row |= {"ruled": rule is not None, "rule_kind": rule[0].value if rule else None}
+                    out.write(json.dumps(row | {"timely": timely[t], "tells": tells[t]}) + "\n")
         for threshold in thresholds:
 
-            def alarm(p: float, rule: bool, now: bool, threshold: float = threshold) -> bool:
-                return (rule and p >= VETO) or (p >= threshold and now)  # as `classify` decides
+            def alarm(p: float, rule: RuleFound, now: bool, threshold: float = threshold) -> bool:
+                return _alarmed(p, rule, now, threshold)
 
             caught = sum(alarm(p, rule, now) for p, rule, now, d in scored if d)
             alarms = sum(alarm(p, rule, now) for p, rule, now, d in scored if not d)
@@ -658,19 +686,24 @@ def leave_one_out(
         unreached = [  # neither read at the shipped threshold nor asked about: the messages to read next
             f"{ids[t]} ({d}, {p:.2f})"
             for (p, rule, now, dangerous), (t, d) in zip(scored, sets[left_out], strict=True)
-            if dangerous
-            and not ((rule and p >= VETO) or (p >= THRESHOLD and now))
-            and not _doubted(p, rule, now, tells[t])
+            if dangerous and not _alarmed(p, rule, now) and not _doubted(p, rule, now, tells[t])
         ]
         yield f"{left_out} left out, neither read nor asked: {', '.join(unreached) or 'none'}"
 
 
-def _doubted(probability: float, ruled: bool, timely: bool, tells: bool, doubt: float = DOUBT) -> bool:
+def _alarmed(probability: float, ruled: RuleFound, timely: bool, threshold: float = THRESHOLD) -> bool:
+    """Whether `reading` reads danger, as far as the rule's kind tells (not the self-harm regression's)."""
+    by_rule = ruled is not None and rule_acted_on(probability, *ruled)
+    return by_rule or (probability >= threshold and timely)
+
+
+def _doubted(probability: float, ruled: RuleFound, timely: bool, tells: bool, doubt: float = DOUBT) -> bool:
     """Whether `reading` would doubt a message it does not read (at the shipped threshold), from `doubt`."""
-    if ruled and probability >= VETO:
+    if _alarmed(probability, ruled, timely):
         return False
-    read = probability >= THRESHOLD and timely
-    return not read and probability >= doubt and tells
+    if ruled is not None and (probability >= VETO or ruled[0] in SELF_HARM_KINDS):
+        return True  # a rule's finding the words make doubtful, or talk of dying they all but rule out
+    return probability >= doubt and tells
 
 
 def _kinds_read(

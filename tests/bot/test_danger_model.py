@@ -12,8 +12,11 @@ from bot.danger import assess, findings, weigh
 from bot.danger_model import (
     DANGER_SETS,
     DOUBT,
+    RULE_ASKED_BELOW,
+    RULE_ASKED_FROM_WORDS,
     THRESHOLD,
     TRAINING_SETS,
+    VETO,
     WEIGHTS,
     WORD_PREFIX,
     Model,
@@ -151,6 +154,37 @@ def test_a_rule_the_words_all_but_rule_out_is_dropped() -> None:
     unsure = Model(bias=0.0, weights={}, threshold=THRESHOLD)  # probability 0.5: above the veto
     assert classify("x", never, ruled=Danger.WEAPON) is None
     assert classify("x", unsure, ruled=Danger.WEAPON) is Danger.WEAPON
+
+
+def test_a_rule_the_story_makes_doubtful_is_asked_about_not_alarmed() -> None:
+    between = (VETO + RULE_ASKED_BELOW) / 2
+    story = " ".join(["word"] * RULE_ASKED_FROM_WORDS)
+    doubtful = reading(story, _at(between), ruled=Danger.ATTACK_PLAN)
+    assert (doubtful.danger, doubtful.doubt) == (None, Danger.ATTACK_PLAN)
+    assert reading(story, _at(RULE_ASKED_BELOW + 0.01), ruled=Danger.ATTACK_PLAN).danger is Danger.ATTACK_PLAN
+    # talk of dying a rule read gets the suicide line first from the veto up, in a story too
+    assert reading(story, _at(between), ruled=Danger.SUICIDAL_INTENT).danger is Danger.SUICIDAL_INTENT
+    assert reading(story, _at(between), ruled=Danger.SUICIDE_RISK_NOW).danger is Danger.SUICIDE_RISK_NOW
+    # a school fair's van and petrol for the generator: a rule's words, a harmless story
+    van = (
+        "Pour la fête de l'école samedi, on doit louer une camionnette pour les tentes et les chefs demandent qui "
+        "peut apporter un bidon d'essence pour le groupe électrogène."
+    )
+    assert next(findings(van)).danger is Danger.ATTACK_PLAN
+    assert (weigh(van).danger, weigh(van).doubt) == (None, Danger.ATTACK_PLAN)
+
+
+def test_a_short_plain_threat_a_rule_read_stands_however_doubtful_the_words() -> None:
+    short = " ".join(["word"] * (RULE_ASKED_FROM_WORDS - 1))
+    assert (
+        reading(short, _at((VETO + RULE_ASKED_BELOW) / 2), ruled=Danger.ATTACK_PLAN).danger
+        is Danger.ATTACK_PLAN
+    )
+    for plain in (
+        "er hat im Chat geschrieben dass er die Ungläubigen umbringen wird",
+        "he wrote in the group chat that he's going to kill the unbelievers in his class",
+    ):
+        assert weigh(plain).danger is Danger.ATTACK_PLAN, plain
 
 
 def test_talk_of_dying_the_words_all_but_rule_out_is_asked_about_not_dropped() -> None:
