@@ -289,7 +289,7 @@ def reading(
     words = len(WORDS.findall(normalise(text)))
     if ruled is not None and probability >= chosen.veto:
         kind = self_harm_or_not(ruled, present, read, chosen, by_rule=True, vector=vector)
-        if not rule_acted_on(probability, ruled, words, kind):
+        if not rule_acted_on(probability, ruled, words, kind, chosen.veto):
             return Reading(None, doubt=kind, probability=probability)
         return Reading(kind, probability=probability)
     if ruled in SELF_HARM_KINDS:  # talk of dying the words all but rule out is asked about, never passed over
@@ -593,17 +593,15 @@ def leave_one_out(
         for text in read
     }
     first = {text: next(findings(text), None) for text in read}
+    length = {text: len(WORDS.findall(normalise(text))) for text in read}
     ruled = {  # a rule's finding, and the message's words it is weighed with
-        text: (finding.danger, len(WORDS.findall(normalise(text)))) if finding else None
-        for text, finding in first.items()
+        text: (finding.danger, length[text]) if finding else None for text, finding in first.items()
     }
     timely = {
-        text: may_alarm(present & set(signals().groups), len(WORDS.findall(normalise(text))))
-        for text, present in read.items()
+        text: may_alarm(present & set(signals().groups), length[text]) for text, present in read.items()
     }
     tells = {
-        text: tells_of_danger(present & set(signals().groups), len(WORDS.findall(normalise(text))))
-        for text, present in read.items()
+        text: tells_of_danger(present & set(signals().groups), length[text]) for text, present in read.items()
     }
     for left_out in (name for name in TRAINING_SETS if name.startswith("dev_")):
         kept = nlu + [
@@ -659,13 +657,9 @@ def leave_one_out(
                     row |= {"ruled": rule is not None, "rule_kind": rule[0].value if rule else None}
                     out.write(json.dumps(row | {"timely": timely[t], "tells": tells[t]}) + "\n")
         for threshold in thresholds:
-
-            def alarm(p: float, rule: RuleFound, now: bool, threshold: float = threshold) -> bool:
-                return _alarmed(p, rule, now, threshold)
-
-            caught = sum(alarm(p, rule, now) for p, rule, now, d in scored if d)
-            alarms = sum(alarm(p, rule, now) for p, rule, now, d in scored if not d)
-            real_alarms = sum(alarm(p, rule, now) for p, rule, now in real)
+            caught = sum(_alarmed(p, rule, now, threshold) for p, rule, now, d in scored if d)
+            alarms = sum(_alarmed(p, rule, now, threshold) for p, rule, now, d in scored if not d)
+            real_alarms = sum(_alarmed(p, rule, now, threshold) for p, rule, now in real)
             yield (
                 f"{left_out} left out, threshold {threshold}: dangerous read {caught}/{sum(d for *_, d in scored)}, "
                 f"false alarms {alarms}/{sum(not d for *_, d in scored)}, real-style ordinary {real_alarms}/{len(real)}"
