@@ -89,10 +89,10 @@ RULE_ASKED_BELOW = 0.3
 RULE_ASKED_FROM_WORDS = 20
 # From this probability up to the threshold (or above it, where the classifier alone may not alarm), the
 # message is doubtful: the bot asks whether someone is in danger right now instead of saying nothing of it.
-# Chosen by leaving each of the 21 development sets out (docs/SAFETY.md): at 0.5 the question reached 92 of
-# the 120 dangerous messages not read, 76 of 2,519 harmless ones and 6.5% of real-style ordinary messages
-# (0.6: 76, 45 and 4.9%); asking is cheap beside an emergency nobody asks about.
-DOUBT = 0.5
+# Chosen by leaving each of the 23 development sets out (docs/SAFETY.md): from 0.4, 19 of the 2,757 dangerous
+# messages are neither read nor asked about, 167 of 2,759 harmless ones and 7.6% of real-style ordinary
+# messages are asked (from 0.5: 29, 138 and 6.6%); asking is cheap beside an emergency nobody asks about.
+DOUBT = 0.4
 NLU_DATA = Path(__file__).resolve().parents[1] / "nlu" / "data" / "nlu"
 DANGER_INTENT = "emergency"
 MIXED_INTENTS = frozenset({"describe_violence_threat", "describe_self_harm", "describe_travel_conflict"})
@@ -655,6 +655,7 @@ def leave_one_out(
                     }
                     rule = ruled[t]
                     row |= {"ruled": rule is not None, "rule_kind": rule[0].value if rule else None}
+                    row |= {"groups": sorted(read[t] & set(signals().groups)), "words": length[t]}
                     out.write(json.dumps(row | {"timely": timely[t], "tells": tells[t]}) + "\n")
         for threshold in thresholds:
             caught = sum(_alarmed(p, rule, now, threshold) for p, rule, now, d in scored if d)
