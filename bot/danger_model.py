@@ -597,12 +597,10 @@ def leave_one_out(
     ruled = {  # a rule's finding, and the message's words it is weighed with
         text: (finding.danger, length[text]) if finding else None for text, finding in first.items()
     }
-    timely = {
-        text: may_alarm(present & set(signals().groups), length[text]) for text, present in read.items()
-    }
-    tells = {
-        text: tells_of_danger(present & set(signals().groups), length[text]) for text, present in read.items()
-    }
+    rule_groups = set(signals().groups)
+    groups = {text: present & rule_groups for text, present in read.items()}  # without the word features
+    timely = {text: may_alarm(groups[text], length[text]) for text in read}
+    tells = {text: tells_of_danger(groups[text], length[text]) for text in read}
     for left_out in (name for name in TRAINING_SETS if name.startswith("dev_")):
         kept = nlu + [
             (t, d is not None) for name, cases in sets.items() if name != left_out for t, d in cases
@@ -655,7 +653,7 @@ def leave_one_out(
                     }
                     rule = ruled[t]
                     row |= {"ruled": rule is not None, "rule_kind": rule[0].value if rule else None}
-                    row |= {"groups": sorted(read[t] & set(signals().groups)), "words": length[t]}
+                    row |= {"groups": sorted(groups[t]), "words": length[t]}
                     out.write(json.dumps(row | {"timely": timely[t], "tells": tells[t]}) + "\n")
         for threshold in thresholds:
             caught = sum(_alarmed(p, rule, now, threshold) for p, rule, now, d in scored if d)
