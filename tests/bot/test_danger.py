@@ -328,18 +328,30 @@ def test_held_out_danger_sets_together() -> None:
     assert sum(alarms) <= HELD_OUT_FALSE_ALARMS_TOGETHER_CEILING * len(alarms)
 
 
-# Messages written by a second hand who read the rules and aimed at them (`tests/danger/probes_1.jsonl`): harmless
-# ones that carry a rule's words with a place and a day ("the brothers are ready for the iftar at the school on
-# Saturday"), and dangerous ones told around them. Measured only, never trained on. On 2026-12-02 the detector
-# alarmed on 26 of the 103 harmless ones, far more than on the held-out sets: the figure to bring down. On
-# 2026-12-03 (evening), trained on a development set by another hand who read the rules, 21.
-PROBES_HARMLESS_ALARM_CEILING = 0.25
+# Messages written by second hands who read the rules and aimed at them (`tests/danger/probes_*.jsonl`): harmless
+# ones that carry a rule's words, often with a place and a day ("the brothers are ready for the iftar at the school
+# on Saturday"), and dangerous ones told around them. Measured only, never trained on. Far more false alarms than
+# the held-out sets give: the figures to bring down. `probes_1` (2026-12-02): 26 of 103 harmless alarmed, 21 since
+# the detector was trained on a development set by another hand who read the rules (2026-12-03). `probes_2`, short
+# messages, and `probes_3`, longer stories (2026-12-04): 42 and 31 of 120, measured first as unseen; a retraining
+# on them cost held-out emergencies, so they were kept as probes.
+PROBES = {  # the share of harmless ones alarmed at most
+    "probes_1.jsonl": 0.25,
+    "probes_2.jsonl": 0.36,
+    "probes_3.jsonl": 0.27,
+}
 PROBES_DANGEROUS_REACHED_FLOOR = 0.9
 
 
-def test_probes_aimed_at_the_rules() -> None:
-    cases = _cases(DANGER_SETS / "probes_1.jsonl")
-    readings = [(bool(case["dangerous"]), weigh(str(case["text"]))) for case in cases]
+def _dangerous(case: dict[str, str | None]) -> bool:
+    """`probes_1` marks its cases `dangerous`; the later probes name the kind of danger, as the other sets do."""
+    return case["danger"] is not None if "danger" in case else bool(case["dangerous"])
+
+
+@pytest.mark.parametrize("name", PROBES)
+def test_probes_aimed_at_the_rules(name: str) -> None:
+    cases = _cases(DANGER_SETS / name)
+    readings = [(_dangerous(case), weigh(str(case["text"]))) for case in cases]
     alarms = sum(reading.danger is not None for dangerous, reading in readings if not dangerous)
     harmless = sum(not dangerous for dangerous, _ in readings)
     read = sum(reading.danger is not None for dangerous, reading in readings if dangerous)
@@ -347,8 +359,8 @@ def test_probes_aimed_at_the_rules() -> None:
         reading.danger is None and reading.doubt is not None for dangerous, reading in readings if dangerous
     )
     dangerous = len(readings) - harmless
-    FIGURES["danger detector, probes aimed at the rules (tests/danger/probes_1.jsonl)"] = (
+    FIGURES[f"danger detector, probes aimed at the rules (tests/danger/{name})"] = (
         f"harmless alarmed {alarms}/{harmless}, dangerous read {read}/{dangerous} and {asked} more doubted"
     )
-    assert alarms <= PROBES_HARMLESS_ALARM_CEILING * harmless
+    assert alarms <= PROBES[name] * harmless
     assert read + asked >= PROBES_DANGEROUS_REACHED_FLOOR * dangerous
