@@ -83,8 +83,10 @@ VETO = 0.1
 # makes it doubtful. Chosen by leaving each of the 23 development sets out (docs/SAFETY.md): at 0.3, 2 of 2,757
 # dangerous messages were asked instead of alarmed, and 49 of 2,759 harmless ones (most of them built on a rule's
 # words, `dev_cases_22.jsonl`). A short plain threat stands ("er hat im Chat geschrieben dass er die Ungläubigen
-# umbringen wird"): the classifier learnt from long messages and weighs those least well. Nor is talk of dying a
-# rule read asked about: the suicide line comes first from the veto up.
+# umbringen wird"): the classifier learnt from long messages and weighs those least well. Nor is talk of wanting
+# to die a rule read asked about: the suicide line comes first from the veto up. An acute risk a rule read in a
+# longer story is, since 2026-12-04 (morning): the question then gives the suicide line's number and 112, and left
+# out set by set it spared 14 of 132 false alarms and no dangerous message (docs/SAFETY.md).
 RULE_ASKED_BELOW = 0.3
 RULE_ASKED_FROM_WORDS = 20
 # From this probability up to the threshold (or above it, where the classifier alone may not alarm), the
@@ -313,9 +315,10 @@ def rule_acted_on(
     probability: float, ruled: Danger, words: int, kind: Danger | None = None, veto: float = VETO
 ) -> bool:
     """Whether a rule's finding (`ruled`, `kind` once weighed as self-harm or not) in a message of this many words
-    stands at this probability: talk of dying and short messages from the veto up, harm to others in a longer
-    story from `RULE_ASKED_BELOW` up."""
-    plain = ruled in SELF_HARM_KINDS or kind in SELF_HARM_KINDS or words < RULE_ASKED_FROM_WORDS
+    stands at this probability: talk of wanting to die and short messages from the veto up, harm to others and
+    an acute risk of suicide in a longer story from `RULE_ASKED_BELOW` up."""
+    talk = Danger.SUICIDAL_INTENT in (ruled, kind)
+    plain = talk or words < RULE_ASKED_FROM_WORDS
     return probability >= (veto if plain else max(veto, RULE_ASKED_BELOW))
 
 

@@ -333,8 +333,8 @@ def test_held_out_danger_sets_together() -> None:
 # on Saturday"), and dangerous ones told around them. Measured only, never trained on. Far more false alarms than
 # the held-out sets give: the figures to bring down. `probes_1` (2026-12-02): 26 of 103 harmless alarmed, 21 since
 # the detector was trained on a development set by another hand who read the rules (2026-12-03). `probes_2`, short
-# messages, and `probes_3`, longer stories (2026-12-04): 42 and 31 of 120, measured first as unseen; a retraining
-# on them cost held-out emergencies, so they were kept as probes.
+# messages, and `probes_3`, longer stories (2026-12-04): 42 and 31 of 120, measured first as unseen (41 and 31 since
+# the pictures people type are words); a retraining on them cost held-out emergencies, so they were kept as probes.
 PROBES = {  # the share of harmless ones alarmed at most
     "probes_1.jsonl": 0.25,
     "probes_2.jsonl": 0.36,
