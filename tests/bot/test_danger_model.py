@@ -162,9 +162,17 @@ def test_a_rule_the_story_makes_doubtful_is_asked_about_not_alarmed() -> None:
     doubtful = reading(story, _at(between), ruled=Danger.ATTACK_PLAN)
     assert (doubtful.danger, doubtful.doubt) == (None, Danger.ATTACK_PLAN)
     assert reading(story, _at(RULE_ASKED_BELOW + 0.01), ruled=Danger.ATTACK_PLAN).danger is Danger.ATTACK_PLAN
-    # talk of dying a rule read gets the suicide line first from the veto up, in a story too
+    # talk of wanting to die a rule read gets the suicide line first from the veto up, in a story too
     assert reading(story, _at(between), ruled=Danger.SUICIDAL_INTENT).danger is Danger.SUICIDAL_INTENT
-    assert reading(story, _at(between), ruled=Danger.SUICIDE_RISK_NOW).danger is Danger.SUICIDE_RISK_NOW
+    # an acute risk in a story the words make doubtful is asked about, with the suicide line and 112
+    acute = reading(story, _at(between), ruled=Danger.SUICIDE_RISK_NOW)
+    assert (acute.danger, acute.doubt) == (None, Danger.SUICIDE_RISK_NOW)
+    assert (
+        reading(story, _at(RULE_ASKED_BELOW + 0.01), ruled=Danger.SUICIDE_RISK_NOW).danger
+        is Danger.SUICIDE_RISK_NOW
+    )
+    short = " ".join(["word"] * (RULE_ASKED_FROM_WORDS - 1))
+    assert reading(short, _at(between), ruled=Danger.SUICIDE_RISK_NOW).danger is Danger.SUICIDE_RISK_NOW
     # a school fair's van and petrol for the generator: a rule's words, a harmless story
     van = (
         "Pour la fête de l'école samedi, on doit louer une camionnette pour les tentes et les chefs demandent qui "
