@@ -64,6 +64,19 @@ MAX_UNSENT_SESSIONS = 1000
 MAX_CHECKED_SESSIONS = 10_000
 
 
+def danger_metadata(checked: bool, danger: Danger | None, probability: float | None) -> dict[str, Any]:
+    """The detector's verdict as Rasa receives it in the message metadata (protocol/danger.py).
+
+    The probability goes unrounded: the model's unshared reading is asked from a floor chosen on the
+    detector's exact scores (0.01 for talk of dying), and rounding to three places had lowered that floor
+    to 0.0095."""
+    return {
+        CHECKED_KEY: checked,
+        VERDICT_KEY: danger.value if danger else None,
+        PROBABILITY_KEY: probability,
+    }
+
+
 @dataclass
 class ChatReply:
     session: str
@@ -302,11 +315,7 @@ class ChatService:
         if payload == payloads.SUICIDAL_THOUGHTS:  # the danger check's button: the suicide line at once
             referred = self._danger_referral(Danger.SUICIDAL_INTENT, language, context)
             return self._reply(session, language, False, [referred])
-        verdict = {
-            CHECKED_KEY: payload is None,
-            VERDICT_KEY: danger.value if danger else None,
-            PROBABILITY_KEY: None if probability is None else round(probability, 3),
-        }
+        verdict = danger_metadata(payload is None, danger, probability)
         turn = (sent, {"locale": language.value, **context, **verdict})
         try:
             await self._replay(session)

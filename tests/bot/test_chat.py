@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
-from bot.chat import ChatService, RasaClient, asked_about, danger_check, with_check
+from bot.chat import ChatService, RasaClient, asked_about, danger_check, danger_metadata, with_check
 from bot.sessions import SessionStore
 from protocol import payloads
 from protocol.danger import Danger
@@ -187,3 +187,11 @@ def test_the_same_danger_check_is_not_asked_twice_in_a_conversation(tmp_path: Pa
     assert first_template(dying) == Template.DANGER_CHECK_SELF_HARM  # another question: asked
     asyncio.run(service.forget("s13"))
     assert first_template(departure) == Template.DANGER_CHECK  # a new conversation
+
+
+def test_the_detectors_probability_reaches_rasa_unrounded() -> None:
+    # just under the floor for the model's reading of talk of dying (protocol/danger.py): rounded to three
+    # places it would be 0.01 and the floor would not hold
+    verdict = danger_metadata(True, None, 0.00953)
+    assert verdict == {"danger_checked": True, "danger": None, "danger_probability": 0.00953}
+    assert danger_metadata(False, Danger.WEAPON, None)["danger"] == "weapon"
