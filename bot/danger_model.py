@@ -21,6 +21,7 @@ threshold was chosen by leaving each development set out in turn.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import re
@@ -730,25 +731,40 @@ def _kinds_read(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m bot.danger_model`: train on the development sets and write `bot/danger_weights.json`;
-    `python -m bot.danger_model --leave-out 0.7 0.8 ... [--doubt 0.5 0.6 ...] [--scores FILE]`: what each
-    threshold reads on left-out sets, and what the bot asks about with the band of doubt starting at each value."""
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["--leave-out"]:
-        scores = None
-        if "--scores" in args:  # --scores FILE, last
-            scores = Path(args[args.index("--scores") + 1])
-            args = args[: args.index("--scores")]
-        cut = args.index("--doubt") if "--doubt" in args else len(args)
-        thresholds = [float(value) for value in args[1:cut]] or [THRESHOLD]
-        doubts = [float(value) for value in args[cut + 1 :]] or [DOUBT]
-        for line in leave_one_out(thresholds, doubts, scores):
-            print(line, flush=True)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.danger_model",
+        description="Train the danger classifier on the development sets and write bot/danger_weights.json "
+        "and bot/danger_neighbours.npz; with --leave-out, train without each set in turn and print what "
+        "each threshold reads on the set left out (nothing is written).",
+    )
+    parser.add_argument(
+        "--leave-out",
+        nargs="*",
+        type=float,
+        metavar="THRESHOLD",
+        help=f"thresholds to try (default {THRESHOLD})",
+    )
+    parser.add_argument(
+        "--doubt",
+        nargs="+",
+        type=float,
+        metavar="FROM",
+        help=f"where the band of doubt starts (default {DOUBT})",
+    )
+    parser.add_argument(
+        "--scores", type=Path, metavar="FILE", help="write each left-out message's scores here"
+    )
+    args = parser.parse_args(argv)
+    if args.leave_out is None:
+        if args.doubt or args.scores:
+            parser.error("--doubt and --scores go with --leave-out")
+        danger, index = trained()
+        WEIGHTS.write_text(as_json(danger), encoding="utf-8")
+        save(index, INDEX)
+        print(f"wrote {WEIGHTS} and {INDEX}", file=sys.stderr)
         return 0
-    danger, index = trained()
-    WEIGHTS.write_text(as_json(danger), encoding="utf-8")
-    save(index, INDEX)
-    print(f"wrote {WEIGHTS} and {INDEX}", file=sys.stderr)
+    for line in leave_one_out(args.leave_out or [THRESHOLD], args.doubt or [DOUBT], args.scores):
+        print(line, flush=True)
     return 0
 
 

@@ -26,6 +26,7 @@ from bot.danger_model import (
     closest_passage,
     features,
     kind_of,
+    main,
     model,
     passages,
     present_groups,
@@ -308,3 +309,16 @@ def test_danger_in_one_sentence_of_a_long_story_lies_closer_in_its_sentence() ->
     assert closest_passage(story, whole, index) > whole + 0.02
     quiet = "Mijn zoon is 17. Hij speelt voetbal. Hij heeft veel vrienden."
     assert closest_passage(quiet, index.closeness(meaning(quiet)), index) >= index.closeness(meaning(quiet))
+
+
+def test_asking_the_command_for_help_or_misplacing_a_flag_writes_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = WEIGHTS.stat().st_mtime_ns
+    with pytest.raises(SystemExit) as help_asked:
+        main(["--help"])
+    assert help_asked.value.code == 0 and "--leave-out" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as misplaced:
+        main(["--scores", "x.jsonl"])
+    assert misplaced.value.code == 2 and "go with --leave-out" in capsys.readouterr().err
+    assert WEIGHTS.stat().st_mtime_ns == before
