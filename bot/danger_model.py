@@ -96,6 +96,14 @@ RULE_ASKED_FROM_WORDS = 20
 # messages are neither read nor asked about, 167 of 2,759 harmless ones and 7.6% of real-style ordinary
 # messages are asked (from 0.5: 29, 138 and 6.6%); asking is cheap beside an emergency nobody asks about.
 DOUBT = 0.4
+# Below `DOUBT`, from this probability up, a message the second regression reads as self-harm from
+# `SELF_HARM_DOUBT_KIND` up is asked about with the suicide line's number: talk of wanting to die that the
+# rules have no words for, told in a way the classifier weighs low. Chosen by leaving each of the 23 development
+# sets out (docs/SAFETY.md): 4 of the 6 messages about wanting to die that were neither read nor asked are asked,
+# no other dangerous one, 60 of 2,759 harmless ones more and 2.4% of real-style ordinary messages (half of them
+# a parent afraid their child will harm themselves, where the question is the right one).
+SELF_HARM_DOUBT_FROM = 0.05
+SELF_HARM_DOUBT_KIND = 0.8
 NLU_DATA = Path(__file__).resolve().parents[1] / "nlu" / "data" / "nlu"
 DANGER_INTENT = "emergency"
 MIXED_INTENTS = frozenset({"describe_violence_threat", "describe_self_harm", "describe_travel_conflict"})
@@ -304,8 +312,11 @@ def reading(
         return Reading(kind, probability=probability)
     if ruled in SELF_HARM_KINDS:  # talk of dying the words all but rule out is asked about, never passed over
         return Reading(None, doubt=ruled, probability=probability)
-    if probability < DOUBT or not tells_of_danger(present, words):
+    if not tells_of_danger(present, words):
         return Reading(None, probability=probability)
+    if probability < DOUBT:
+        talk = probability >= SELF_HARM_DOUBT_FROM and self_harm_likely(read, chosen, vector)
+        return Reading(None, doubt=Danger.SUICIDAL_INTENT if talk else None, probability=probability)
     kind = self_harm_or_not(kind_of(present), present, read, chosen, by_rule=False, vector=vector)
     if probability < chosen.threshold or not today(present):
         return Reading(None, doubt=kind, probability=probability)
@@ -368,6 +379,13 @@ def self_harm_or_not(
     if probability < HARM_TO_OTHERS_BELOW and kind in SELF_HARM_KINDS:
         return kind_of(present - SELF_HARM)
     return kind
+
+
+def self_harm_likely(read: set[str], chosen: Model, vector: np.ndarray | None) -> bool:
+    """Whether the second regression reads the message as self-harm from `SELF_HARM_DOUBT_KIND` up."""
+    if chosen.self_harm is None:
+        return False
+    return chosen.self_harm.probability(read, vector) >= SELF_HARM_DOUBT_KIND
 
 
 def may_alarm(present: set[str], words: int) -> bool:
@@ -650,6 +668,7 @@ def leave_one_out(
         probability = {  # each left-out and ordinary message scored once, for every threshold and doubt
             t: trained_model.probability(read[t], vector[t], close[t], passage[t]) for t in close
         }
+        self_harm_of = {t: self_harm_model.probability(read[t], vector[t]) for t in close}
         scored = [(probability[t], ruled[t], timely[t], d is not None) for t, d in sets[left_out]]
         real = [(probability[t], ruled[t], timely[t]) for t in ordinary]
         if scores is not None:
@@ -661,6 +680,7 @@ def leave_one_out(
                         "set": origin,
                         "danger": d,
                         "probability": probability[t],
+                        "self_harm": self_harm_of[t],
                     }
                     rule = ruled[t]
                     row |= {"ruled": rule is not None, "rule_kind": rule[0].value if rule else None}
@@ -678,7 +698,7 @@ def leave_one_out(
             doubted = [  # the question when in doubt, as `reading` decides: (dangerous, real-style)
                 (d is not None, t in ordinary)
                 for t, d in [*sets[left_out], *((t, None) for t in ordinary)]
-                if _doubted(probability[t], ruled[t], timely[t], tells[t], doubt)
+                if _doubted(probability[t], ruled[t], timely[t], tells[t], doubt, self_harm_of[t])
             ]
             yield (
                 f"{left_out} left out, asked when in doubt (from {doubt}): dangerous "
@@ -690,7 +710,9 @@ def leave_one_out(
         unreached = [  # neither read at the shipped threshold nor asked about: the messages to read next
             f"{ids[t]} ({d}, {p:.2f})"
             for (p, rule, now, dangerous), (t, d) in zip(scored, sets[left_out], strict=True)
-            if dangerous and not _alarmed(p, rule, now) and not _doubted(p, rule, now, tells[t])
+            if dangerous
+            and not _alarmed(p, rule, now)
+            and not _doubted(p, rule, now, tells[t], DOUBT, self_harm_of[t])
         ]
         yield f"{left_out} left out, neither read nor asked: {', '.join(unreached) or 'none'}"
 
@@ -701,13 +723,22 @@ def _alarmed(probability: float, ruled: RuleFound, timely: bool, threshold: floa
     return by_rule or (probability >= threshold and timely)
 
 
-def _doubted(probability: float, ruled: RuleFound, timely: bool, tells: bool, doubt: float = DOUBT) -> bool:
-    """Whether `reading` would doubt a message it does not read (at the shipped threshold), from `doubt`."""
+def _doubted(
+    probability: float,
+    ruled: RuleFound,
+    timely: bool,
+    tells: bool,
+    doubt: float = DOUBT,
+    self_harm: float = 0.0,
+) -> bool:
+    """Whether `reading` would doubt a message it does not read (at the shipped threshold), from `doubt`, or as
+    talk of dying at this probability of `self_harm`."""
     if _alarmed(probability, ruled, timely):
         return False
     if ruled is not None and (probability >= VETO or ruled[0] in SELF_HARM_KINDS):
         return True  # a rule's finding the words make doubtful, or talk of dying they all but rule out
-    return probability >= doubt and tells
+    talk = probability >= SELF_HARM_DOUBT_FROM and self_harm >= SELF_HARM_DOUBT_KIND
+    return (probability >= doubt or talk) and tells
 
 
 def _kinds_read(

@@ -14,6 +14,7 @@ from bot.danger_model import (
     DOUBT,
     RULE_ASKED_BELOW,
     RULE_ASKED_FROM_WORDS,
+    SELF_HARM_DOUBT_FROM,
     THRESHOLD,
     TRAINING_SETS,
     VETO,
@@ -203,6 +204,23 @@ def test_talk_of_dying_the_words_all_but_rule_out_is_asked_about_not_dropped() -
     assert reading("x", never, ruled=Danger.SUICIDE_RISK_NOW).doubt is Danger.SUICIDE_RISK_NOW
     for plain in ("mijn dochter denkt aan zelfmoord", "mijn zoon zegt dat hij dood wil"):
         assert Danger.SUICIDAL_INTENT in (weigh(plain).danger, weigh(plain).doubt), plain
+
+
+def test_talk_of_dying_the_rules_have_no_words_for_is_asked_about_below_the_doubt() -> None:
+    text = "sinds haar vriendin weg is zegt ze dat niemand haar zou missen en dat alles beter zou zijn zonder haar"
+    self_harm, others = Scorer(bias=10.0, weights={}), Scorer(bias=-10.0, weights={})
+    low = _at((SELF_HARM_DOUBT_FROM + DOUBT) / 2)
+    assert reading(text, replace(low, self_harm=self_harm)).doubt is Danger.SUICIDAL_INTENT
+    assert reading(text, replace(low, self_harm=others)).doubt is None  # harm to others: not this unlikely
+    assert reading(text, replace(_at(SELF_HARM_DOUBT_FROM / 2), self_harm=self_harm)).doubt is None
+    assert reading("morgen misschien", replace(low, self_harm=self_harm)).doubt is None  # a time word alone
+    diary = (  # no rule reads it, and the classifier weighs it well below the band of doubt
+        "Ma fille de 16 ans a écrit sur son journal que tout serait plus simple sans elle. Elle ne mange "
+        "presque plus. Est-ce que je dois m'inquiéter ?"
+    )
+    weighed = weigh(diary)
+    assert next(findings(diary), None) is None and weighed.probability < DOUBT
+    assert (weighed.danger, weighed.doubt) == (None, Danger.SUICIDAL_INTENT)
 
 
 def test_wanting_to_die_said_with_a_negation_is_read() -> None:
