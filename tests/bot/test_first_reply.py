@@ -98,6 +98,9 @@ HELD_OUT_REACHED_FLOOR = 0.97
 HELD_OUT_HARMLESS_ASKED_CEILING = 0.12
 # Of the dangerous messages that got 112 or the suicide line first: self-harm answered with the self-harm reply
 # (20 to 27 of 22 to 27 per set), harm to others not (1 to 5 of 81 to 90 got it).
+# Messages about wanting to die with the suicide line first or asked about with its number: 10 to 12 of 12 per
+# set since talk of dying the rules have no words for is asked about (2026-12-04, afternoon; 9 to 12 before).
+HELD_OUT_TALK_OF_DYING_REACHED_FLOOR = 0.75
 HELD_OUT_SELF_HARM_REPLY_FLOOR = 0.88
 HELD_OUT_OTHERS_SELF_HARM_REPLY_CEILING = 0.08
 
@@ -130,6 +133,8 @@ def test_held_out_danger_sets_through_the_product(http_api: str, name: str) -> N
     reached = every["emergencies_112_first"] + every["emergencies_asked"]
     assert reached >= HELD_OUT_REACHED_FLOOR * every["emergencies"]
     assert every["harmless_asked"] <= HELD_OUT_HARMLESS_ASKED_CEILING * every["harmless"]
+    talk_reached = every["talk_of_dying_line_first"] + every["talk_of_dying_asked"]
+    assert talk_reached >= HELD_OUT_TALK_OF_DYING_REACHED_FLOOR * every["talk_of_dying"]
     assert every["self_harm_reply"] >= HELD_OUT_SELF_HARM_REPLY_FLOOR * every["self_harm_read"]
     assert (
         every["others_given_self_harm_reply"]
