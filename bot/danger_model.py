@@ -315,7 +315,9 @@ def reading(
     if not tells_of_danger(present, words):
         return Reading(None, probability=probability)
     if probability < DOUBT:
-        talk = probability >= SELF_HARM_DOUBT_FROM and self_harm_likely(read, chosen, vector)
+        scorer = chosen.self_harm if probability >= SELF_HARM_DOUBT_FROM else None  # below it: not weighed
+        self_harm = scorer.probability(read, vector) if scorer else 0.0
+        talk = doubted_as_talk_of_dying(probability, self_harm)
         return Reading(None, doubt=Danger.SUICIDAL_INTENT if talk else None, probability=probability)
     kind = self_harm_or_not(kind_of(present), present, read, chosen, by_rule=False, vector=vector)
     if probability < chosen.threshold or not today(present):
@@ -381,11 +383,10 @@ def self_harm_or_not(
     return kind
 
 
-def self_harm_likely(read: set[str], chosen: Model, vector: np.ndarray | None) -> bool:
-    """Whether the second regression reads the message as self-harm from `SELF_HARM_DOUBT_KIND` up."""
-    if chosen.self_harm is None:
-        return False
-    return chosen.self_harm.probability(read, vector) >= SELF_HARM_DOUBT_KIND
+def doubted_as_talk_of_dying(probability: float, self_harm: float) -> bool:
+    """Whether a message at this probability of danger, which the second regression reads as self-harm at
+    `self_harm`, is asked about as talk of dying (below `DOUBT`, where nothing else asks)."""
+    return probability >= SELF_HARM_DOUBT_FROM and self_harm >= SELF_HARM_DOUBT_KIND
 
 
 def may_alarm(present: set[str], words: int) -> bool:
@@ -737,8 +738,7 @@ def _doubted(
         return False
     if ruled is not None and (probability >= VETO or ruled[0] in SELF_HARM_KINDS):
         return True  # a rule's finding the words make doubtful, or talk of dying they all but rule out
-    talk = probability >= SELF_HARM_DOUBT_FROM and self_harm >= SELF_HARM_DOUBT_KIND
-    return (probability >= doubt or talk) and tells
+    return (probability >= doubt or doubted_as_talk_of_dying(probability, self_harm)) and tells
 
 
 def _kinds_read(
