@@ -144,16 +144,19 @@ def findings(text: str, rules: Signals | None = None) -> Iterator[Finding]:
             present[pattern] = pattern.search(whole) is not None
         return present[pattern]
 
+    def exempts(pattern: re.Pattern[str], sentences: str) -> bool:  # "kein Spielzeug", "pas retrouvee"
+        return anywhere(pattern) and bool(_affirmed((pattern,), sentences, rules.negation)[0])
+
     for kind in rules.kinds:
         possible = [
             (number, needs) for number, needs in enumerate(kind.alternatives) if all(map(anywhere, needs))
         ]
-        if not possible or any(map(anywhere, kind.unless_anywhere)):
+        if not possible or any(exempts(pattern, whole) for pattern in kind.unless_anywhere):
             continue
         for window, neighbourhood in windows:
-            if any(pattern.search(neighbourhood) for pattern in kind.unless):
+            if any(exempts(pattern, neighbourhood) for pattern in kind.unless):
                 continue
-            if any(pattern.search(window) for pattern in kind.unless_here):
+            if any(exempts(pattern, window) for pattern in kind.unless_here):
                 continue
             for number, needs in possible:
                 words = _affirmed(needs, window, rules.negation)

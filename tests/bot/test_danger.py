@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.danger import assess, normalise, signals, weigh
+from bot.danger import assess, findings, normalise, signals, weigh
 from bot.danger_model import Reading
 from protocol.danger import IMPLIED_CONCERN, NOT_EMERGENCIES, SELF_HARM_KINDS, Danger, danger_of
 from referral_map.taxonomy import Concern
@@ -133,6 +133,23 @@ def test_leaves_what_is_not_danger(lang: str, text: str) -> None:
 def test_a_negation_voids_the_signal() -> None:
     assert assess("he does not want to die") is None
     assert assess("he wants to die") is Danger.SUICIDAL_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "exempted"),
+    [
+        ("Er will morgen den Lehrer erschießen. Er hat eine Pistole, kein Spielzeug.", False),
+        ("Er will morgen den Lehrer erschießen, sagt er im Spiel. Eine Pistole aus Plastik.", True),
+        ("She never showed up at school and nobody has seen her since this morning.", False),
+        ("She was missing since this morning, then she showed up at school at ten.", True),
+        ("On ne l'a pas retrouvée, elle a disparu depuis ce matin.", False),
+        ("Elle a disparu depuis ce matin. On l'a retrouvée chez sa tante.", True),
+    ],
+)
+def test_an_exemption_counts_only_where_it_is_affirmed(text: str, exempted: bool) -> None:
+    """Saying "kein Spielzeug", "never showed up" or "pas retrouvée" names an exemption to deny it, as the
+    classifier's features read them; the rules' `unless` groups read them the same way."""
+    assert (next(findings(text), None) is None) is exempted, text
 
 
 def test_signals_spread_over_short_sentences_are_read_together() -> None:
