@@ -152,6 +152,30 @@ def test_an_exemption_counts_only_where_it_is_affirmed(text: str, exempted: bool
     assert (next(findings(text), None) is None) is exempted, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il a même donné son vélo à son frère. Il a écrit qu'il va tuer le prof de gym vendredi.",
+        "Il met ses baskets et il dit qu'il va poignarder le voisin ce soir.",
+        "He bought matches and petrol and says he will burn down the mosque on Friday.",
+        "Boek om je vlucht, zegt hij, want vrijdag gaat hij de synagoge opblazen.",
+        "Je me disais que c'étaient des paroles. Maintenant il a écrit qu'il va tuer son ex demain.",
+        "Il a arrêté l'école. Il dit qu'il va tuer les mécréants samedi.",
+        "He walked there on foot. He says he is going to shoot the teacher tomorrow.",
+    ],
+)
+def test_a_word_with_a_second_sense_exempts_nothing(text: str) -> None:
+    """French "a même" is not "a meme", trainers are not basketball, matches to light are not football."""
+    assert next(findings(text), None) is not None, text
+
+
+def test_the_sense_an_exemption_is_there_for_still_exempts() -> None:
+    assert (
+        next(findings("Ce soir il regarde un match de foot. Il a écrit qu'il va tuer les mécréants."), None)
+        is None
+    )
+
+
 def test_signals_spread_over_short_sentences_are_read_together() -> None:
     assert assess("Ik sta op de brug. Ik ga springen.") is Danger.SUICIDE_RISK_NOW
 
