@@ -111,6 +111,12 @@ def _affirmed(patterns: tuple[re.Pattern[str], ...], sentence: str, negation: re
     return found
 
 
+def affirmed(pattern: re.Pattern[str], text: str, negation: re.Pattern[str]) -> bool:
+    """Whether `pattern` matches `text` somewhere not right after a negation: how a group counts, as a signal,
+    as an exemption and as a feature of the classifier."""
+    return bool(_affirmed((pattern,), text, negation)[0])
+
+
 @dataclass(frozen=True)
 class Finding:
     danger: Danger
@@ -144,8 +150,8 @@ def findings(text: str, rules: Signals | None = None) -> Iterator[Finding]:
             present[pattern] = pattern.search(whole) is not None
         return present[pattern]
 
-    def exempts(pattern: re.Pattern[str], sentences: str) -> bool:  # "kein Spielzeug", "pas retrouvee"
-        return anywhere(pattern) and bool(_affirmed((pattern,), sentences, rules.negation)[0])
+    def exempts(pattern: re.Pattern[str], sentences: str) -> bool:  # not "kein Spielzeug", "pas retrouvee"
+        return anywhere(pattern) and affirmed(pattern, sentences, rules.negation)
 
     for kind in rules.kinds:
         possible = [

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.danger import SENTENCE_JOIN, Finding, _affirmed, normalise, sentences_of, signals
+from bot.danger import SENTENCE_JOIN, Finding, affirmed, normalise, sentences_of, signals
 from bot.meaning import meaning, meanings
 from bot.neighbours import INDEX, Neighbours, build, neighbours, save
 from nlu.evaluate_nlu import read_examples
@@ -226,11 +226,7 @@ def _words_in(sentences: list[str]) -> set[str]:
 def _groups_in(sentences: list[str]) -> set[str]:
     rules = signals()
     whole = SENTENCE_JOIN.join(sentences)
-    return {
-        name
-        for name, pattern in rules.groups.items()
-        if pattern.search(whole) and _affirmed((pattern,), whole, rules.negation)[0]
-    }
+    return {name for name, pattern in rules.groups.items() if affirmed(pattern, whole, rules.negation)}
 
 
 @cache
