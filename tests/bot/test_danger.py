@@ -176,6 +176,39 @@ def test_the_sense_an_exemption_is_there_for_still_exempts() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mijn zoon van 15 is vermist. Sinds drie uur weet niemand waar hij is.", Danger.MISSING_CHILD),
+        ("Hij zei dat hij over twee uur vertrekt naar Syrië, zijn paspoort is weg.", Danger.DEPARTURE_NOW),
+        ("Ma fille a disparu, on la cherche depuis quatre heures.", Danger.MISSING_CHILD),
+        ("Il part dans deux heures pour la Syrie, son passeport n'est plus là.", Danger.DEPARTURE_NOW),
+        ("Meine Tochter ist seit vier Stunden verschwunden, sie ist 13.", Danger.MISSING_CHILD),
+        ("Er fliegt in zwei Stunden nach Syrien, sagt er, und hat sich verabschiedet.", Danger.DEPARTURE_NOW),
+        ("My son is 14 and has been missing for five hours.", Danger.MISSING_CHILD),
+        ("He texted that he flies to Syria in three hours, his passport is gone.", Danger.DEPARTURE_NOW),
+        ("He posted 'three hours left' and there is a rope in his room.", Danger.SUICIDE_RISK_NOW),
+    ],
+)
+def test_hours_written_in_words_are_read_like_digits(text: str, expected: Danger) -> None:
+    """People write "sinds drie uur", "dans deux heures", "in zwei Stunden": the rules read the number in
+    words as they read "3 uur"."""
+    first = next(findings(text), None)
+    assert first is not None and first.danger is expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nog drie uur te gaan tot de vakantie, hij telt af op zijn kamer.",
+        "Ma fille de 14 ans rentre dans deux heures du cinéma, elle a pris le bus.",
+        "Die Klassenfahrt nach Berlin fährt in zwei Stunden ab, den Pass hat sie dabei.",
+    ],
+)
+def test_hours_in_words_alone_are_no_danger(text: str) -> None:
+    assert next(findings(text), None) is None, text
+
+
 def test_signals_spread_over_short_sentences_are_read_together() -> None:
     assert assess("Ik sta op de brug. Ik ga springen.") is Danger.SUICIDE_RISK_NOW
 
