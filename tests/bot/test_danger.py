@@ -209,6 +209,31 @@ def test_hours_in_words_alone_are_no_danger(text: str) -> None:
     assert next(findings(text), None) is None, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ze zijn beneden, papa schreeuwt en ik hoor slagen. Ik zit op mijn kamer.",
+        "Mon beau-père hurle en bas, j'entends des coups, je suis dans ma chambre avec ma sœur.",
+        "Unten schreit mein Vater, ich höre Glas zerbrechen, ich bin oben im Zimmer.",
+        "Screaming downstairs and something smashed, I'm in my room with my little brother.",
+    ],
+)
+def test_screams_and_blows_heard_in_the_house_are_violence_now(text: str) -> None:
+    first = next(findings(text), None)
+    assert first is not None and first.danger is Danger.VIOLENCE_NOW, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mama huilt beneden, oma is vanmorgen gestorven. Hoe praat ik met mijn zoon?",
+        "The baby is screaming downstairs again, teething, nobody sleeps here.",
+    ],
+)
+def test_crying_or_screaming_in_the_house_alone_is_no_violence(text: str) -> None:
+    assert next(findings(text), None) is None, text
+
+
 def test_signals_spread_over_short_sentences_are_read_together() -> None:
     assert assess("Ik sta op de brug. Ik ga springen.") is Danger.SUICIDE_RISK_NOW
 
